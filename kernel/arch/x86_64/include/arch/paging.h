@@ -1,0 +1,49 @@
+/*
+ * paging.h - x86_64 4-level page tables.
+ *
+ * pt_* functions edit any page-table tree given its root (physical
+ * address); page-table frames come from the physical frame allocator and
+ * are charged to nobody here (the process layer counts them).
+ */
+#pragma once
+
+#include <stdint.h>
+#include <abi/errors.h>
+
+#define PTE_P    (1ull << 0)
+#define PTE_W    (1ull << 1)
+#define PTE_U    (1ull << 2)
+#define PTE_PWT  (1ull << 3)
+#define PTE_PCD  (1ull << 4)
+#define PTE_A    (1ull << 5)
+#define PTE_D    (1ull << 6)
+#define PTE_PS   (1ull << 7)
+#define PTE_G    (1ull << 8)
+#define PTE_NX   (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+struct boot_info;
+
+/* Build the kernel page tables (sections with their permissions, direct
+ * map of RAM), switch to them and drop the boot identity map. */
+void paging_init(const struct boot_info *bi);
+
+/* Physical address of the kernel's PML4. */
+uint64_t paging_kernel_root(void);
+
+/* Map one 4 KiB page va -> pa in the tree rooted at `root`.
+ * ERR_EXISTS if va is mapped, ERR_NOMEM if a table frame is missing. */
+err_t pt_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags);
+
+/* Unmap the 4 KiB page at va; returns its old PTE (0 if none). */
+uint64_t pt_unmap(uint64_t root, uint64_t va);
+
+/* The 4 KiB PTE that maps va, or 0. */
+uint64_t pt_lookup(uint64_t root, uint64_t va);
+
+/* Map `size` bytes of device memory at physical `pa` uncached into the
+ * MMIO window; returns the virtual address. */
+void *paging_map_mmio(uint64_t pa, uint64_t size);
+
+/* Invalidate the TLB entry for va on this CPU. */
+void tlb_flush_page(uint64_t va);

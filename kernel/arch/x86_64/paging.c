@@ -1,0 +1,157 @@
+/*
+ * paging.c - kernel page tables and the generic 4-level walker.
+ *
+ * paging_init replaces the boot tables (1 GiB mapped twice, all RWX) with:
+ *   - the kernel image, page by page: text RX, rodata R+NX, data/bss RW+NX
+ *     (the 32-bit boot section is not mapped at all);
+ *   - a direct map of usable RAM at DIRECT_MAP_BASE, 2 MiB pages, RW+NX;
+ *   - empty top-level tables for the MMIO window.
+ * All upper-half PML4 entries are created here, once; process address
+ * spaces copy them, and later kernel mappings only fill lower levels, so
+ * every address space sees them without synchronisation.
+ */
+#include <stdbool.h>
+#include <arch/cpu.h>
+#include <arch/layout.h>
+#include <arch/paging.h>
+#include <common/string.h>
+#include <kernel/bootinfo.h>
+#include <kernel/pmm.h>
+#include <kernel/printk.h>
+#include <kernel/spinlock.h>
+
+#define PT_INDEX(va, level) (((va) >> (12 + 9 * (level))) & 511)
+#define TABLE_FLAGS (PTE_P | PTE_W)
+#define SIZE_2M (2ull << 20)
+
+extern char _text_start[], _text_end[], _rodata_start[], _rodata_end[];
+extern char _data_start[], _data_end[];
+void pmm_direct_map_ready(void);
+
+static uint64_t kernel_root;
+static uint64_t mmio_next = MMIO_BASE;
+static struct spinlock mmio_lock = SPINLOCK_INIT("mmio");
+
+uint64_t paging_kernel_root(void)
+{
+    return kernel_root;
+}
+
+void tlb_flush_page(uint64_t va)
+{
+    invlpg(va);
+}
+
+/* The table entry for va at `level` (0 = PT), creating missing tables
+ * above it if `create`; NULL if absent or on a large page. */
+static uint64_t *pt_entry(uint64_t root, uint64_t va, int level, bool create)
+{
+    uint64_t *table = pmm_early_virt(root);
+    for (int l = 3; l > level; l--) {
+        uint64_t *e = &table[PT_INDEX(va, l)];
+        if (!(*e & PTE_P)) {
+            uint64_t pa;
+            if (!create || pmm_alloc_zeroed(&pa))
+                return NULL;
+            *e = pa | TABLE_FLAGS | (va < USER_TOP ? PTE_U : 0);
+        } else if (*e & PTE_PS) {
+            return NULL;
+        }
+        table = pmm_early_virt(*e & PTE_ADDR);
+    }
+    return &table[PT_INDEX(va, level)];
+}
+
+err_t pt_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags)
+{
+    uint64_t *e = pt_entry(root, va, 0, true);
+    if (!e)
+        return ERR_NOMEM;
+    if (*e & PTE_P)
+        return ERR_EXISTS;
+    *e = (pa & PTE_ADDR) | flags | PTE_P;
+    return ERR_OK;
+}
+
+uint64_t pt_unmap(uint64_t root, uint64_t va)
+{
+    uint64_t *e = pt_entry(root, va, 0, false);
+    if (!e || !(*e & PTE_P))
+        return 0;
+    uint64_t old = *e;
+    *e = 0;
+    invlpg(va);
+    return old;
+}
+
+uint64_t pt_lookup(uint64_t root, uint64_t va)
+{
+    uint64_t *e = pt_entry(root, va, 0, false);
+    return e ? *e : 0;
+}
+
+/* Map [start, end) of the kernel image with `flags`. */
+static void map_kernel_range(const char *start, const char *end, uint64_t flags)
+{
+    for (uint64_t va = (uint64_t)(uintptr_t)start;
+         va < (uint64_t)(uintptr_t)end; va += PAGE_SIZE)
+        if (pt_map(kernel_root, va, va - KERNEL_VMA, flags | PTE_G))
+            panic("paging: cannot map kernel page %#llx", (unsigned long long)va);
+}
+
+/* Direct-map physical [base, end) with 2 MiB pages (rounded outward). */
+static void map_direct(uint64_t base, uint64_t end)
+{
+    base &= ~(SIZE_2M - 1);
+    if (end > DIRECT_MAP_MAX)
+        end = DIRECT_MAP_MAX;
+    for (uint64_t pa = base; pa < end; pa += SIZE_2M) {
+        uint64_t *e = pt_entry(kernel_root, DIRECT_MAP_BASE + pa, 1, true);
+        if (!e)
+            panic("paging: out of memory for the direct map");
+        if (!(*e & PTE_P))
+            *e = pa | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX;
+    }
+}
+
+void paging_init(const struct boot_info *bi)
+{
+    if (pmm_alloc_zeroed(&kernel_root))
+        panic("paging: no frame for the kernel PML4");
+    map_kernel_range(_text_start, _text_end, 0);
+    map_kernel_range(_rodata_start, _rodata_end, PTE_NX);
+    map_kernel_range(_data_start, _data_end, PTE_W | PTE_NX);
+    for (uint32_t i = 0; i < bi->nmem; i++)
+        if (bi->mem[i].type == BOOT_MEM_USABLE)
+            map_direct(bi->mem[i].base, bi->mem[i].base + bi->mem[i].len);
+    for (uint32_t i = 0; i < bi->nmods; i++)
+        map_direct(bi->mods[i].base, bi->mods[i].base + bi->mods[i].len);
+    /* Create every upper-half PML4 entry now (see the file comment). */
+    uint64_t *pml4 = pmm_early_virt(kernel_root);
+    for (int i = 256; i < 512; i++) {
+        uint64_t pa;
+        if (pml4[i] & PTE_P)
+            continue;
+        if (pmm_alloc_zeroed(&pa))
+            panic("paging: no frame for kernel PML4 entry %d", i);
+        pml4[i] = pa | TABLE_FLAGS;
+    }
+    write_cr3(kernel_root);
+    pmm_direct_map_ready();
+}
+
+void *paging_map_mmio(uint64_t pa, uint64_t size)
+{
+    uint64_t off = pa & (PAGE_SIZE - 1);
+    uint64_t pages = (off + size + PAGE_SIZE - 1) / PAGE_SIZE;
+    uint64_t f = spin_lock_irqsave(&mmio_lock);
+    uint64_t va = mmio_next;
+    mmio_next += (pages + 1) * PAGE_SIZE;   /* one guard page between */
+    spin_unlock_irqrestore(&mmio_lock, f);
+    for (uint64_t i = 0; i < pages; i++)
+        if (pt_map(kernel_root, va + i * PAGE_SIZE,
+                   (pa & ~(uint64_t)(PAGE_SIZE - 1)) + i * PAGE_SIZE,
+                   PTE_W | PTE_PCD | PTE_PWT | PTE_NX | PTE_G))
+            panic("paging: cannot map MMIO %#llx", (unsigned long long)pa);
+    return (void *)(uintptr_t)(va + off);
+}

@@ -1,0 +1,118 @@
+/*
+ * ktest.c - the test kernel's `test=` modes (built only with CONFIG_KTEST).
+ *
+ *   test=ktest      run every in-kernel TEST() (the files in kernel/test/) with a
+ *                   leak check (free frames, heap bytes) around each one;
+ *                   "capOS: PASS ktest" and QEMU success iff none failed
+ *   test=fault_pf   read an unmapped kernel address      -> #PF
+ *   test=fault_wp   write to the kernel's rodata         -> #PF (protection)
+ *   test=fault_nx   jump into the kernel's data          -> #PF (fetch)
+ *   test=fault_df   fault with an unusable stack         -> #DF on IST 1
+ *   test=fault_ud   execute ud2                          -> #UD
+ *   test=panic      call panic()                         -> KERNEL PANIC
+ *   test=hang       spin with interrupts off             -> harness timeout
+ *   test=triple     empty IDT then int3                  -> triple fault
+ * Each fault mode is expected to be reported by tests/system/run.py as
+ * exactly that failure, which proves the harness detects it.
+ */
+#include <stdbool.h>
+#include <arch/cpu.h>
+#include <common/string.h>
+#include <common/test.h>
+#include <kernel/bootinfo.h>
+#include <kernel/kmem.h>
+#include <kernel/pmm.h>
+#include <kernel/printk.h>
+
+bool ktest_dispatch(const struct boot_info *bi, const char *mode);
+
+static uint64_t leak_frames;
+static uint64_t leak_heap;
+
+static uint64_t heap_bytes(void)
+{
+    struct kheap_stats st;
+    kmem_stats(&st);
+    return st.bytes_inuse;
+}
+
+static void ktest_before(void)
+{
+    leak_frames = pmm_free_frames();
+    leak_heap = heap_bytes();
+}
+
+static bool ktest_after(struct test_ctx *t)
+{
+    uint64_t frames = pmm_free_frames(), heap = heap_bytes();
+    if (frames == leak_frames && heap == leak_heap)
+        return true;
+    printk("  %s: leak: free frames %llu -> %llu, heap bytes %llu -> %llu\n",
+           t->name, (unsigned long long)leak_frames, (unsigned long long)frames,
+           (unsigned long long)leak_heap, (unsigned long long)heap);
+    return false;
+}
+
+static void ktest_print(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintk(fmt, ap);
+    va_end(ap);
+}
+
+static void run_ktests(void)
+{
+    static const struct test_env env = {
+        .print = ktest_print, .before = ktest_before, .after = ktest_after};
+    int failed = test_run_all(&env, NULL);
+    if (failed)
+        panic("ktest: %d test(s) failed", failed);
+    printk("capOS: PASS ktest\n");
+    machine_exit(QEMU_EXIT_SUCCESS);
+}
+
+extern const char _rodata_start[];
+extern char _data_start[];
+
+static void fault_df(void)
+{
+    /* A page fault whose frame cannot be pushed escalates to #DF. */
+    __asm__ volatile("mov $0xdead0000000, %%rsp\n\tpushq $0" ::: "memory");
+}
+
+static void fault_triple(void)
+{
+    static const struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) empty = {0, 0};
+    __asm__ volatile("lidt %0\n\tint3" : : "m"(empty));
+}
+
+bool ktest_dispatch(const struct boot_info *bi, const char *mode)
+{
+    (void)bi;
+    if (!strcmp(mode, "ktest"))
+        run_ktests();
+    else if (!strcmp(mode, "fault_pf"))
+        (void)*(volatile uint64_t *)0xffffc00000000000ull;
+    else if (!strcmp(mode, "fault_wp"))
+        *(volatile char *)_rodata_start = 1;
+    else if (!strcmp(mode, "fault_nx"))
+        ((void (*)(void))(uintptr_t)_data_start)();
+    else if (!strcmp(mode, "fault_df"))
+        fault_df();
+    else if (!strcmp(mode, "fault_ud"))
+        __asm__ volatile("ud2");
+    else if (!strcmp(mode, "panic"))
+        panic("deliberate panic (test=panic)");
+    else if (!strcmp(mode, "hang"))
+        for (irq_disable();;)
+            cpu_relax();
+    else if (!strcmp(mode, "triple"))
+        fault_triple();
+    else
+        return false;
+    panic("test mode \"%s\" returned", mode);
+}

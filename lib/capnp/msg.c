@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * msg.c - setting up a capnp_msg for reading: segment-table framing, flat
+ * single-segment buffers, caller-described segments and builders.
+ *
+ * Framing: u32 (segment count - 1), one u32 size (words) per segment, zero
+ * padding to a word boundary, then the segments back to back.  All sizes
+ * are summed in 64 bits against the buffer length, so no table can make a
+ * segment reach past the buffer.  Buffers must be 8-byte aligned: views
+ * then read words directly (MISALIGNED otherwise).
+ */
+#include <capnp/capnp.h>
+
+#include "wire.h"
+
+_Static_assert(CAPNP_BUILDER_MAX_SEGS <= CAPNP_MSG_MAX_SEGS,
+               "a builder must fit the inline segments of a msg");
+
+/* Record `e` unless an error is already recorded; returns the sticky one. */
+enum capnp_err capnp_msg_fail(struct capnp_msg *msg, enum capnp_err e)
+{
+    if (msg->err == CAPNP_OK)
+        msg->err = e;
+    return msg->err;
+}
+
+/* Reset msg and apply options (NULL = defaults). */
+static void msg_setup(struct capnp_msg *msg, const struct capnp_read_opts *o)
+{
+    static const struct capnp_read_opts defaults;
+    if (!o)
+        o = &defaults;
+    msg->segs = msg->store;
+    msg->nsegs = 0;
+    msg->cap_count = o->cap_count;
+    msg->traversal_left = o->traversal_limit ? o->traversal_limit
+                                             : CAPNP_DEFAULT_TRAVERSAL;
+    msg->nesting_limit = o->nesting_limit > 0 ? o->nesting_limit
+                                              : CAPNP_DEFAULT_NESTING;
+    msg->flags = o->flags;
+    msg->bytes = 0;
+    msg->err = CAPNP_OK;
+}
+
+/* Segment storage for a message: the caller's store or the inline one. */
+static struct capnp_seg *msg_store(struct capnp_msg *msg,
+                                   const struct capnp_read_opts *o,
+                                   uint32_t *cap)
+{
+    if (o && o->seg_store && o->seg_store_len) {
+        *cap = o->seg_store_len;
+        return o->seg_store;
+    }
+    *cap = CAPNP_MSG_MAX_SEGS;
+    return msg->store;
+}
+
+/* Parse the segment table; see the contract in capnp.h. */
+enum capnp_err capnp_msg_init(struct capnp_msg *msg, const void *buf,
+                              size_t len, const struct capnp_read_opts *opts)
+{
+    const uint8_t *b = buf;
+    uint32_t first, cap, i;
+    uint64_t n, off;
+    struct capnp_seg *segs;
+
+    msg_setup(msg, opts);
+    if ((uintptr_t)buf & 7)
+        return capnp_msg_fail(msg, CAPNP_E_MISALIGNED);
+    if (len < 8)
+        return capnp_msg_fail(msg, CAPNP_E_TRUNCATED_HEADER);
+    __builtin_memcpy(&first, b, 4);
+    n = (uint64_t)first + 1;
+    segs = msg_store(msg, opts, &cap);
+    if (n > cap)
+        return capnp_msg_fail(msg, CAPNP_E_TOO_MANY_SEGMENTS);
+    off = (n / 2 + 1) * 8; /* 4 + 4n bytes rounded up to a word */
+    if (len < off)
+        return capnp_msg_fail(msg, CAPNP_E_TRUNCATED_HEADER);
+    for (i = 0; i < n; i++) {
+        uint32_t words;
+        __builtin_memcpy(&words, b + 4 + 4 * (size_t)i, 4);
+        if ((uint64_t)words * 8 > len - off)
+            return capnp_msg_fail(msg, CAPNP_E_TRUNCATED_SEGMENT);
+        segs[i].words = (const uint64_t *)(const void *)(b + off);
+        segs[i].nwords = words;
+        off += (uint64_t)words * 8;
+    }
+    msg->segs = segs;
+    msg->nsegs = (uint32_t)n;
+    msg->bytes = (size_t)off;
+    return CAPNP_OK;
+}
+
+/* One bare segment; see the contract in capnp.h. */
+enum capnp_err capnp_msg_init_flat(struct capnp_msg *msg, const void *buf,
+                                   size_t len,
+                                   const struct capnp_read_opts *opts)
+{
+    msg_setup(msg, opts);
+    if ((uintptr_t)buf & 7)
+        return capnp_msg_fail(msg, CAPNP_E_MISALIGNED);
+    if (len & 7)
+        return capnp_msg_fail(msg, CAPNP_E_SIZE_NOT_WORDS);
+    if (len / 8 > UINT32_MAX)
+        return capnp_msg_fail(msg, CAPNP_E_TRUNCATED_SEGMENT);
+    msg->store[0].words = buf;
+    msg->store[0].nwords = (uint32_t)(len / 8);
+    msg->nsegs = 1;
+    msg->bytes = len;
+    return CAPNP_OK;
+}
+
+/* Caller-described segments; see the contract in capnp.h. */
+enum capnp_err capnp_msg_init_segments(struct capnp_msg *msg,
+                                       const struct capnp_seg *segs,
+                                       uint32_t nsegs,
+                                       const struct capnp_read_opts *opts)
+{
+    uint32_t i;
+
+    msg_setup(msg, opts);
+    if (nsegs == 0)
+        return capnp_msg_fail(msg, CAPNP_E_TOO_MANY_SEGMENTS);
+    for (i = 0; i < nsegs; i++) {
+        if ((uintptr_t)segs[i].words & 7)
+            return capnp_msg_fail(msg, CAPNP_E_MISALIGNED);
+        msg->bytes += (size_t)segs[i].nwords * 8;
+    }
+    msg->segs = segs;
+    msg->nsegs = nsegs;
+    return CAPNP_OK;
+}
+
+/* Read a builder's current content in place (cap_count defaults to the
+ * builder's cap-table length). */
+enum capnp_err capnp_msg_init_builder(struct capnp_msg *msg,
+                                      const struct capnp_builder *b,
+                                      const struct capnp_read_opts *opts)
+{
+    uint32_t n = b->nsegs, i;
+
+    while (n > 1 && b->segs[n - 1].used == 0)
+        n--;
+    msg_setup(msg, opts);
+    if (!opts || !opts->cap_count)
+        msg->cap_count = b->ncaps;
+    for (i = 0; i < n; i++) {
+        msg->store[i].words = b->segs[i].words;
+        msg->store[i].nwords = b->segs[i].used;
+        msg->bytes += (size_t)b->segs[i].used * 8;
+    }
+    msg->nsegs = n;
+    return CAPNP_OK;
+}
+
+/* Root pointer slot; absent with NO_ROOT if segment 0 is empty. */
+struct capnp_ptr capnp_msg_root_ptr(struct capnp_msg *msg)
+{
+    struct capnp_ptr p = {msg, NULL, NULL, msg->nesting_limit};
+    if (msg->err != CAPNP_OK && msg->nsegs == 0)
+        return p; /* init failed; its error is already recorded */
+    if (msg->nsegs == 0 || msg->segs[0].nwords == 0) {
+        capnp_msg_fail(msg, CAPNP_E_NO_ROOT);
+        return p;
+    }
+    p.seg = &msg->segs[0];
+    p.p = msg->segs[0].words;
+    return p;
+}
+
+/* Root struct (empty view on error). */
+struct capnp_struct capnp_msg_root(struct capnp_msg *msg)
+{
+    struct capnp_ptr p = capnp_msg_root_ptr(msg);
+    return capnp_ptr_read_struct(&p, NULL);
+}

@@ -1,0 +1,3 @@
+# mk/hostkernel.mk - host unit tests of portable kernel code.
+$(eval $(call host_test,kernel,tests/host/kernel/bootinfo_test.c \
+    tests/host/harness_test.c kernel/core/bootinfo.c lib/common/string.c))

@@ -1,0 +1,88 @@
+# mk/kernel.mk - the kernel ELF (build/capos.elf), the test kernel
+# (build/capos-test.elf, with kernel/test/ and CONFIG_KTEST) and the ISO.
+
+KERNEL_SRCS := $(wildcard kernel/core/*.c kernel/mm/*.c kernel/arch/x86_64/*.c) \
+               lib/common/fmt.c lib/common/string.c lib/common/bitmap.c
+KERNEL_ASMS := $(wildcard kernel/arch/x86_64/*.S)
+KTEST_SRCS  := $(wildcard kernel/test/*.c) lib/common/test.c
+KERNEL_LDS  := kernel/arch/x86_64/linker.ld
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+                  --no-warn-rwx-segments -T $(KERNEL_LDS)
+ifeq ($(COMPILER),clang)
+KERNEL_LDFLAGS := $(filter-out --no-warn-rwx-segments,$(KERNEL_LDFLAGS))
+endif
+
+KOBJ := $(BUILD)/$(COMPILER)/kernel
+TOBJ := $(BUILD)/$(COMPILER)/ktest
+KERNEL_OBJS := $(patsubst %.c,$(KOBJ)/%.o,$(KERNEL_SRCS)) \
+               $(patsubst %.S,$(KOBJ)/%.o,$(KERNEL_ASMS))
+KTEST_OBJS  := $(patsubst %.c,$(TOBJ)/%.o,$(KERNEL_SRCS) $(KTEST_SRCS)) \
+               $(patsubst %.S,$(TOBJ)/%.o,$(KERNEL_ASMS))
+
+KERNEL_ELF := $(BUILD)/capos.elf
+KTEST_ELF  := $(BUILD)/capos-test.elf
+ISO        := $(BUILD)/capos.iso
+
+$(KOBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+$(KOBJ)/%.o: %.S
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KERNEL_ASFLAGS) -MMD -MP -c $< -o $@
+$(TOBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -DCONFIG_KTEST=1 -MMD -MP -c $< -o $@
+$(TOBJ)/%.o: %.S
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KERNEL_ASFLAGS) -DCONFIG_KTEST=1 -MMD -MP -c $< -o $@
+
+-include $(KERNEL_OBJS:.o=.d) $(KTEST_OBJS:.o=.d)
+
+$(BUILD)/$(COMPILER)/capos.elf: $(KERNEL_OBJS) $(KERNEL_LDS)
+	@echo "  LD      $@"
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS)
+$(BUILD)/$(COMPILER)/capos-test.elf: $(KTEST_OBJS) $(KERNEL_LDS)
+	@echo "  LD      $@"
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KTEST_OBJS)
+
+# The default names point at the gcc build (or the clang one if CC=clang).
+$(KERNEL_ELF): $(BUILD)/$(COMPILER)/capos.elf
+	cp $< $@
+	objdump -d $@ > $(BUILD)/capos.asm
+	nm -n $@ > $(BUILD)/capos.sym
+$(KTEST_ELF): $(BUILD)/$(COMPILER)/capos-test.elf
+	cp $< $@
+
+TEST_ISO := $(BUILD)/capos-test.iso
+$(ISO): $(KERNEL_ELF) tools/mkiso.sh
+	@echo "  ISO     $@"
+	$(Q)tools/mkiso.sh $(KERNEL_ELF) $@ ""
+$(TEST_ISO): $(KTEST_ELF) tools/mkiso.sh
+	@echo "  ISO     $@"
+	$(Q)tools/mkiso.sh $(KTEST_ELF) $@ "test=boot"
+
+all: $(KERNEL_ELF) $(KTEST_ELF) $(ISO) $(TEST_ISO)
+
+# ---- running ---------------------------------------------------------------
+.PHONY: run run-iso gdb
+run: deps $(KERNEL_ELF) $(ISO)
+	@tools/run-qemu.sh $(if $(ISO_BOOT),iso,$(if $(UEFI),uefi,pvh)) $(KERNEL_ELF)
+
+gdb: deps $(KERNEL_ELF) $(ISO)
+	@GDB=1 tools/run-qemu.sh pvh $(KERNEL_ELF)
+
+# ---- tests -------------------------------------------------------------------
+TEST_SUITES += ktest system
+.PHONY: suite-ktest suite-system
+suite-ktest: $(KTEST_ELF)
+	@$(SUITE) ktest python3 tests/system/run.py --ktest $(KTEST_ELF)
+suite-system: $(KERNEL_ELF) $(KTEST_ELF) $(ISO) $(TEST_ISO)
+	@$(SUITE) system python3 tests/system/run.py tests/system/cases.txt
+TEST_SUITES += harness
+.PHONY: suite-harness
+suite-harness: $(KTEST_ELF)
+	@$(SUITE) harness python3 tests/system/test_harness.py

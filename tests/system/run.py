@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""run.py - boot capOS images headless under QEMU and judge the outcome.
+
+Usage:
+  run.py CASES_FILE [NAME_FILTER]   run the cases listed in CASES_FILE
+  run.py --ktest KERNEL             run the in-kernel self tests (test=ktest)
+
+A case line is:  name | boot | image | cmdline | expect | timeout_s [| regex]
+  boot:    pvh (kernel ELF with qboot), iso (GRUB under SeaBIOS),
+           uefi (GRUB under OVMF)
+  expect:  pass:<word>      QEMU status 33 and the line "capOS: PASS <word>"
+           exception:<X>    status 35 and "EXCEPTION: <X>" (e.g. #PF, #DF)
+           panic            status 35 and "KERNEL PANIC"
+           hang             no verdict before the timeout
+           reset            QEMU exited 0 and logged "Triple fault"
+                            (-d cpu_reset): the CPU reset under -no-reboot
+  regex:   optional; the serial log must also match it (e.g. the decoded
+           page-fault cause)
+
+Every outcome is classified the same way, whatever was expected, so a test
+that expects a page fault fails if the kernel hangs or passes instead.
+Serial logs are kept in build/test-logs/system/<name>.serial.log.
+The run ends with the line "N passed, N failed".
+"""
+import os
+import re
+import subprocess
+import sys
+import time
+
+LOGDIR = os.path.join(os.environ.get("BUILD", "build"), "test-logs", "system")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def classify(rc, log, timed_out, qemu_log=""):
+    """Turn QEMU's exit status and the serial log into an outcome string."""
+    if timed_out:
+        return "hang"
+    if rc == 0:
+        return "reset" if "Triple fault" in qemu_log else "poweroff-without-verdict"
+    if rc == 33:
+        m = re.search(r"^capOS: PASS (\S+)", log, re.M)
+        return "pass:" + m.group(1) if m else "exit-without-sentinel"
+    if rc == 35:
+        m = re.search(r"^EXCEPTION: (#\w+|NMI)", log, re.M)
+        if m:
+            return "exception:" + m.group(1)
+        if "KERNEL PANIC" in log:
+            return "panic"
+        return "failure-exit-without-message"
+    return "qemu-status-%d" % rc
+
+
+def boot(name, boot_mode, image, cmdline, timeout):
+    """Boot one image; returns (outcome, seconds, log path)."""
+    os.makedirs(LOGDIR, exist_ok=True)
+    log_path = os.path.join(LOGDIR, name + ".serial.log")
+    if os.path.exists(log_path):
+        os.unlink(log_path)
+    env = dict(os.environ, SERIAL="file:" + log_path)
+    if boot_mode == "pvh":
+        env["APPEND"] = cmdline
+    else:
+        env["ISO_IMAGE"] = image
+    cmd = [os.path.join(ROOT, "tools", "run-qemu.sh"), boot_mode, image,
+           "-d", "cpu_reset,guest_errors", "-D",
+           os.path.join(LOGDIR, name + ".qemu.log")]
+    t0 = time.monotonic()
+    timed_out = False
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT)
+    try:
+        rc = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        rc, timed_out = None, True
+    secs = time.monotonic() - t0
+    log = read_file(log_path)
+    qemu_log = read_file(os.path.join(LOGDIR, name + ".qemu.log"))
+    return classify(rc, log, timed_out, qemu_log), secs, log_path, log
+
+
+def read_file(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
+def run_cases(path, name_filter):
+    passed = failed = 0
+    with open(path) as f:
+        lines = [l.strip() for l in f if l.strip() and not l.startswith("#")]
+    for line in lines:
+        fields = [x.strip() for x in line.split("|")]
+        if len(fields) == 6:
+            fields.append("")
+        if len(fields) != 7:
+            print("bad case line: " + line)
+            failed += 1
+            continue
+        name, mode, image, cmdline, want, timeout, regex = fields
+        if name_filter and not name.startswith(name_filter):
+            continue
+        outcome, secs, log_path, log = boot(name, mode, image, cmdline,
+                                            float(timeout))
+        if regex and outcome == want and not re.search(regex, log, re.M):
+            outcome += " (log lacks /%s/)" % regex
+        ok = outcome == want
+        passed, failed = passed + ok, failed + (not ok)
+        print("%s %-24s %-16s got %-22s (%.1f s)%s" % (
+            "PASS" if ok else "FAIL", name, "want " + want, outcome, secs,
+            "" if ok else "  log: " + log_path))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+def run_ktest(kernel):
+    outcome, secs, log_path, log = boot("ktest", "pvh", kernel, "test=ktest", 60)
+    sys.stdout.write(log)
+    print("ktest: outcome %s in %.1f s (log %s)" % (outcome, secs, log_path))
+    if outcome != "pass:ktest":
+        if not re.search(r"^\d+ passed, \d+ failed$", log, re.M):
+            print("0 passed, 1 failed")
+        return 1
+    return 0
+
+
+def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "--ktest":
+        return run_ktest(sys.argv[2])
+    if len(sys.argv) >= 2:
+        return run_cases(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "")
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

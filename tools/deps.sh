@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# deps.sh - install the Debian packages capOS needs, and only the missing ones.
+#
+# Called first by `make run`, `make test` and .ci/run.  As root it installs
+# what is missing with apt-get; otherwise it prints the exact command and
+# stops.  The list and the reasons are in docs/toolchain.md.
+set -eu
+PKGS="build-essential clang lld python3 gdb qemu-system-x86 grub-pc-bin
+grub-common grub-efi-amd64-bin xorriso mtools ovmf capnproto libcapnp-dev
+libclang-rt-14-dev cppcheck clang-tidy cpio"
+missing=""
+for p in $PKGS; do
+    st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    case "$st" in
+        "install ok installed") ;;
+        *) missing="$missing $p" ;;
+    esac
+done
+[ -z "$missing" ] && exit 0
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" -ne 0 ]; then
+    echo "capOS needs these Debian packages:$missing" >&2
+    echo "Install them as root with:" >&2
+    echo "  apt-get update && DEBIAN_FRONTEND=noninteractive $cmd" >&2
+    exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends $missing
