@@ -66,7 +66,7 @@ TEST_SUITES += host-$(1)
 $(BUILD)/host/$(1): $(2) $(HOST_TEST_COMMON) $(wildcard lib/common/include/common/*.h)
 	@mkdir -p $$(@D)
 	@echo "  HOSTCC  $$@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $$@ $(2) $(HOST_TEST_COMMON)
+	$(Q)$$(HOSTCC) $$(HOST_CFLAGS) -o $$@ $(2) $(HOST_TEST_COMMON)
 .PHONY: suite-host-$(1)
 suite-host-$(1): $(BUILD)/host/$(1)
 	@$(SUITE) host-$(1) $(BUILD)/host/$(1)

@@ -45,3 +45,37 @@ $(BUILD)/host/capnp-reseg: $(CAPNP_TEST_DIR)/reseg.cc
 	@mkdir -p $(@D)
 	g++ -std=c++14 -O1 -o $@ $< -lcapnp -lkj
 suite-host-capnp-interop: $(BUILD)/host/capnp-reseg
+
+# ---- fuzzing ------------------------------------------------------------------
+FUZZ_RUNS ?= 20000
+FUZZ_TIME ?= 300
+TEST_SUITES += fuzz-capnp
+.PHONY: suite-fuzz-capnp fuzz-capnp fuzz
+suite-fuzz-capnp: $(CAPNP_SRCS) $(CAPNP_HDRS) tests/fuzz/capnp_reader_fuzz.c
+	@$(SUITE) fuzz-capnp tests/fuzz/run-fuzz.sh capnp_reader_fuzz $(BUILD) \
+	    -runs=$(FUZZ_RUNS) -max_total_time=60 -seed=1
+fuzz-capnp:
+	tests/fuzz/run-fuzz.sh capnp_reader_fuzz $(BUILD) \
+	    -max_total_time=$(FUZZ_TIME)
+fuzz: fuzz-capnp
+
+# ---- benchmark (not part of make test) -----------------------------------------
+CAPNP_BENCH_DIR := $(CAPNP_TEST_DIR)/bench
+CAPNP_BENCH_GEN := $(BUILD)/capnp-bench
+$(CAPNP_BENCH_GEN)/bench.capnp.c++: $(CAPNP_BENCH_DIR)/bench.capnp
+	@mkdir -p $(@D)
+	capnp compile --src-prefix=$(CAPNP_BENCH_DIR) -oc++:$(@D) $<
+$(CAPNP_BENCH_GEN)/bench: $(CAPNP_BENCH_GEN)/bench.capnp.c++ \
+    $(CAPNP_BENCH_DIR)/bench_main.cc $(CAPNP_BENCH_DIR)/bench_c.c \
+    $(CAPNP_BENCH_DIR)/bench.h $(CAPNP_SRCS) $(CAPNP_HDRS)
+	gcc -std=gnu11 -O2 $(WARN) -Ilib/capnp/include -c \
+	    -o $(CAPNP_BENCH_GEN)/bench_c.o $(CAPNP_BENCH_DIR)/bench_c.c
+	for f in $(CAPNP_SRCS); do gcc -std=gnu11 -O2 $(WARN) \
+	    -Ilib/capnp/include -c -o $(CAPNP_BENCH_GEN)/$$(basename $$f .c).o \
+	    $$f || exit 1; done
+	g++ -std=c++14 -O2 -I$(CAPNP_BENCH_GEN) -I$(CAPNP_BENCH_DIR) -o $@ \
+	    $(CAPNP_BENCH_DIR)/bench_main.cc $(CAPNP_BENCH_GEN)/bench.capnp.c++ \
+	    $(CAPNP_BENCH_GEN)/*.o -lcapnp -lkj
+.PHONY: bench-capnp
+bench-capnp: $(CAPNP_BENCH_GEN)/bench
+	$(CAPNP_BENCH_GEN)/bench

@@ -1,8 +1,11 @@
 # mk/kernel.mk - the kernel ELF (build/capos.elf), the test kernel
 # (build/capos-test.elf, with kernel/test/ and CONFIG_KTEST) and the ISO.
 
-KERNEL_SRCS := $(wildcard kernel/core/*.c kernel/mm/*.c kernel/arch/x86_64/*.c) \
-               lib/common/fmt.c lib/common/string.c lib/common/bitmap.c
+KERNEL_SRCS := $(wildcard kernel/core/*.c kernel/mm/*.c kernel/arch/x86_64/*.c \
+                 kernel/cap/*.c kernel/ring/*.c kernel/proc/*.c kernel/sched/*.c \
+                 kernel/obj/*.c) \
+               lib/common/fmt.c lib/common/string.c lib/common/bitmap.c \
+               $(wildcard lib/capnp/*.c)
 KERNEL_ASMS := $(wildcard kernel/arch/x86_64/*.S)
 KTEST_SRCS  := $(wildcard kernel/test/*.c) lib/common/test.c
 KERNEL_LDS  := kernel/arch/x86_64/linker.ld
@@ -23,6 +26,7 @@ KERNEL_ELF := $(BUILD)/capos.elf
 KTEST_ELF  := $(BUILD)/capos-test.elf
 ISO        := $(BUILD)/capos.iso
 
+$(KERNEL_OBJS) $(KTEST_OBJS): | $(GEN_HEADERS)
 $(KOBJ)/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"

@@ -15,6 +15,8 @@
 #  - Capability-typed fields are indexes into the message's capability table,
 #    which on the ring is the SQE/CQE transfer list (abi/ring.h).
 #  - Domain outcomes that are not errors are unions in the result struct.
+#  - A method's doc comment follows its declaration (Cap'n Proto style); the
+#    generator copies it next to the method's client helper.
 
 @0xacbf71ab23bf36f2;
 
@@ -41,19 +43,19 @@ struct CapException @0xf5336ae7cec4be31 {
 
 # Serial/console output.
 interface Console @0xf8cb04023b505d3c {
-  # Write raw bytes.  errors: INVAL (longer than the kernel's write limit).
   write @0 (data :Data) -> ();
-  # Write text followed by a newline.  errors: INVAL (too long).
+  # Write raw bytes.  errors: INVAL (longer than the kernel's write limit).
   writeLine @1 (text :Text) -> ();
+  # Write text followed by a newline.  errors: INVAL (too long).
 }
 
 # Monotonic time and sleeping.
 interface Timer @0xa03d7b66888723e2 {
-  # Nanoseconds since boot (monotonic).  errors: none.
   now @0 () -> (ns :UInt64);
+  # Nanoseconds since boot (monotonic).  errors: none.
+  sleep @1 (ns :UInt64) -> ();
   # Block the calling thread for at least `ns` nanoseconds.
   # errors: QUOTA (timer-waiter quota exhausted), OVERFLOW (deadline wraps).
-  sleep @1 (ns :UInt64) -> ();
 }
 
 # Page protection bits for map/protect/commit (`prot` arguments).
@@ -65,66 +67,66 @@ const pageSize :UInt64 = 4096;
 # Physical memory, handed out as MemoryObject capabilities.  Releasing the
 # last capability to a MemoryObject frees its frames.
 interface FrameAllocator @0xaee7ae6b724cbb71 {
-  # One zeroed 4 KiB frame.  errors: NOMEM, QUOTA.
   allocFrame @0 () -> (frame :MemoryObject);
+  # One zeroed 4 KiB frame.  errors: NOMEM, QUOTA.
+  allocContiguous @1 (count :UInt32) -> (memory :MemoryObject);
   # `count` physically contiguous zeroed frames.
   # errors: INVAL (count == 0), RANGE (count above the limit), NOMEM, QUOTA.
-  allocContiguous @1 (count :UInt32) -> (memory :MemoryObject);
-  # Free/total frame counters (used by tests for leak checks).  errors: none.
   stats @2 () -> (freeFrames :UInt64, totalFrames :UInt64);
+  # Free/total frame counters (used by tests for leak checks).  errors: none.
 }
 
 # A range of physical frames.  Children (subrange) share the frames and are
 # revoked with their parent.
 interface MemoryObject @0x873b1ebe814bfb1a {
-  # Size of the object.  errors: none.
   info @0 () -> (pages :UInt64, size :UInt64, physAddr :UInt64);
+  # Size of the object.  errors: none.
+  read @1 (offset :UInt64, len :UInt32) -> (data :Data);
   # Copy out up to `len` bytes at `offset`.
   # errors: RANGE (offset+len beyond size), OVERFLOW, TOOSMALL (result buffer).
-  read @1 (offset :UInt64, len :UInt32) -> (data :Data);
-  # Copy `data` in at `offset`.  errors: RANGE, OVERFLOW.
   write @2 (offset :UInt64, data :Data) -> ();
+  # Copy `data` in at `offset`.  errors: RANGE, OVERFLOW.
+  map @3 (hint :UInt64, offset :UInt64, size :UInt64, prot :UInt32)
+      -> (addr :UInt64);
   # Map pages [offset, offset+size) into the caller's address space at or
   # near `hint` (0 = anywhere) with `prot` (protRead|protWrite|protExec).
   # errors: INVAL (unaligned, unknown prot bits), RANGE, NOMEM, EXISTS
   # (hint overlaps and is mandatory), OVERFLOW.
-  map @3 (hint :UInt64, offset :UInt64, size :UInt64, prot :UInt32)
-      -> (addr :UInt64);
-  # Remove a mapping made by map.  errors: INVAL (unaligned), NOTFOUND.
   unmap @4 (addr :UInt64, size :UInt64) -> ();
+  # Remove a mapping made by map.  errors: INVAL (unaligned), NOTFOUND.
+  subrange @5 (offset :UInt64, size :UInt64) -> (child :MemoryObject);
   # A child object covering whole pages [offset, offset+size).
   # errors: INVAL (unaligned or empty), RANGE, OVERFLOW, QUOTA.
-  subrange @5 (offset :UInt64, size :UInt64) -> (child :MemoryObject);
 }
 
 # The caller's own address space: anonymous memory and reservations.
 interface VirtualMemory @0xc14155ea5afc726c {
+  map @0 (hint :UInt64, size :UInt64, prot :UInt32) -> (addr :UInt64);
   # Map `size` bytes of zeroed anonymous memory.
   # errors: INVAL (unaligned, bad prot), RANGE, NOMEM, QUOTA, EXISTS.
-  map @0 (hint :UInt64, size :UInt64, prot :UInt32) -> (addr :UInt64);
-  # Unmap and free.  errors: INVAL (unaligned), NOTFOUND, RANGE.
   unmap @1 (addr :UInt64, size :UInt64) -> ();
-  # Change protection of mapped pages.  errors: INVAL, NOTFOUND, RANGE.
+  # Unmap and free.  errors: INVAL (unaligned), NOTFOUND, RANGE.
   protect @2 (addr :UInt64, size :UInt64, prot :UInt32) -> ();
+  # Change protection of mapped pages.  errors: INVAL, NOTFOUND, RANGE.
+  reserve @3 (hint :UInt64, size :UInt64) -> (addr :UInt64);
   # Reserve address space without backing memory (Go-style contract).
   # errors: INVAL, RANGE, EXISTS, NOMEM.
-  reserve @3 (hint :UInt64, size :UInt64) -> (addr :UInt64);
+  commit @4 (addr :UInt64, size :UInt64, prot :UInt32) -> ();
   # Back part of a reservation with zeroed memory.
   # errors: INVAL, NOTFOUND (not reserved), NOMEM, QUOTA.
-  commit @4 (addr :UInt64, size :UInt64, prot :UInt32) -> ();
+  decommit @5 (addr :UInt64, size :UInt64) -> ();
   # Return the memory of a committed range; the reservation stays.
   # errors: INVAL, NOTFOUND.
-  decommit @5 (addr :UInt64, size :UInt64) -> ();
 }
 
 # Server side of an IPC endpoint.  RECV and RETURN are ring opcodes on this
 # capability (abi/ring.h), not methods; CALL on it invokes the methods below.
 interface Endpoint @0xd2ad96124f979c7f {
+  makeClient @0 () -> (client :ClientEndpoint);
   # Mint a client facet that can only CALL this endpoint.
   # errors: QUOTA, REVOKED.
-  makeClient @0 () -> (client :ClientEndpoint);
-  # Pending calls not yet received.  errors: none.
   pending @1 () -> (count :UInt32);
+  # Pending calls not yet received.  errors: none.
 }
 
 # Client facet of an Endpoint.  It has no methods of its own: a CALL on it
@@ -136,12 +138,12 @@ interface ClientEndpoint @0xdcdd8b53028643d2 {
 
 # Creates processes from boot-package binaries.
 interface ProcessSpawner @0x86700d247e7b0a5d {
+  spawn @0 (name :Text, binary :Text, grants :List(SpawnGrant))
+      -> (handle :ProcessHandle);
   # Start binary `binary` (a SystemManifest.binaries name) as process `name`;
   # the child's CapSet holds exactly `grants`, in order.
   # errors: NOTFOUND (no such binary), BADFORMAT (bad ELF), INVAL (grant
   # index or duplicate grant name), NOMEM, QUOTA.
-  spawn @0 (name :Text, binary :Text, grants :List(SpawnGrant))
-      -> (handle :ProcessHandle);
 }
 
 # One capability passed to a child at spawn time.
@@ -153,26 +155,26 @@ struct SpawnGrant @0xa1bb50e02b12e77d {
 
 # Lifetime of a spawned process (not transferable).
 interface ProcessHandle @0xe6118e61e161c01f {
+  wait @0 () -> (exitCode :Int64);
   # Wait for the process to exit.  Completes at once if it already has.
   # errors: BUSY (another wait is pending).
-  wait @0 () -> (exitCode :Int64);
-  # The process id.  errors: none.
   pid @1 () -> (pid :UInt32);
+  # The process id.  errors: none.
 }
 
 # Read access to the boot manifest (given to init).
 interface BootPackage @0xcc0905ade4cdc3d4 {
-  # Size in bytes of the manifest message.  errors: none.
   manifestSize @0 () -> (size :UInt64);
+  # Size in bytes of the manifest message.  errors: none.
+  readManifest @1 (offset :UInt64, maxBytes :UInt32) -> (data :Data);
   # Up to maxBytes of the manifest starting at offset (read in chunks).
   # errors: RANGE (offset beyond size), TOOSMALL (result buffer).
-  readManifest @1 (offset :UInt64, maxBytes :UInt32) -> (data :Data);
 }
 
 # Introspection of the caller's own capability table.
 interface CapabilityManager @0xa7bc30f1f1780804 {
-  # Every live capability of the caller.  errors: TOOSMALL (result buffer).
   list @0 () -> (capabilities :List(CapabilityInfo));
+  # Every live capability of the caller.  errors: TOOSMALL (result buffer).
 }
 
 struct CapabilityInfo @0xe18eda24583ed61a {
@@ -183,10 +185,10 @@ struct CapabilityInfo @0xe18eda24583ed61a {
 
 # Control of the calling thread.
 interface ThreadControl @0x828bc9d9da6b2099 {
-  # Set the FS base (TLS pointer).  errors: INVAL (non-canonical address).
   setFsBase @0 (base :UInt64) -> ();
-  # Exit the calling thread; never completes.  errors: none.
+  # Set the FS base (TLS pointer).  errors: INVAL (non-canonical address).
   exitThread @1 (code :Int64) -> ();
+  # Exit the calling thread; never completes.  errors: none.
 }
 
 # ---- bootstrap CapSet ---------------------------------------------------

@@ -8,7 +8,9 @@
  * physical memory, the real page tables, the heap, interrupts and time.
  *
  * The command line selects what runs after the banner:
- *   (nothing)          heartbeat once a second, forever (make run)
+ *   (nothing)          validate the manifest module and start init; with
+ *                      no module, a heartbeat once a second, forever
+ *   test=manifest      run each manifest service as a leak-checked test
  *   test=boot          wait for three timer ticks, print the PASS sentinel
  *                      and stop QEMU with success (boot smoke test)
  *   test=<other>       the test kernel's modes (kernel/test/ktest.c)
@@ -20,6 +22,7 @@
 #include <arch/paging.h>
 #include <arch/trap.h>
 #include <common/string.h>
+#include <kernel/boot_init.h>
 #include <kernel/bootinfo.h>
 #include <kernel/clock.h>
 #include <kernel/cpu.h>
@@ -27,8 +30,11 @@
 #include <kernel/pmm.h>
 #include <kernel/printk.h>
 #include <kernel/serial.h>
+#include <kernel/thread.h>
 
 void kmain(uint64_t magic, uint64_t info, uint64_t boot_tsc);
+void syscall_init(void);
+void syscall_fault_init(void);
 
 extern char _text_start[], _text_end[], _rodata_start[], _rodata_end[];
 extern char _data_start[], _data_end[];
@@ -134,6 +140,9 @@ void kmain(uint64_t magic, uint64_t info, uint64_t boot_tsc)
     kmem_init();
     pic_disable();
     clock_init(boot_tsc);
+    syscall_init();
+    syscall_fault_init();
+    sched_init();
     irq_enable();
     banner(&boot_info);
 
@@ -141,8 +150,13 @@ void kmain(uint64_t magic, uint64_t info, uint64_t boot_tsc)
     if (bootinfo_arg(&boot_info, "test", mode, sizeof mode) == ERR_OK) {
         if (!strcmp(mode, "boot"))
             boot_smoke();
+        if (!strcmp(mode, "manifest"))
+            boot_run_manifest_tests(&boot_info);
         if (!ktest_dispatch(&boot_info, mode))
             panic("unknown test mode \"%s\"", mode);
     }
-    heartbeat();
+    boot_start_init(&boot_info);
+    if (boot_info.nmods == 0)
+        heartbeat();
+    sched_start();
 }

@@ -42,6 +42,8 @@
 #define KHEAP_DEAD_MAGIC 0x44454144u      /* "DEAD": page was given back */
 #define KHEAP_MAX_OBJS ((KHEAP_PAGE_SIZE - KHEAP_HDR_SIZE) / KHEAP_MIN_CLASS)
 
+typedef uint64_t __attribute__((may_alias)) kheap_word_t;
+
 /* Header at the start of every slab page. */
 struct kheap_slab {
     uint32_t magic;               /* KHEAP_SLAB_MAGIC while owned */
@@ -158,7 +160,7 @@ static struct kheap_slab *kheap_slab_new(struct kheap *h, unsigned ci)
 /* Report if the free object p of size n was written since it was freed. */
 static void kheap_check_poison(struct kheap *h, const void *p, size_t n)
 {
-    const uint64_t *w = p;
+    const kheap_word_t *w = p;
     const uint64_t pat = KHEAP_POISON_FREE * UINT64_C(0x0101010101010101);
 
     for (size_t i = 0; i < n / sizeof(uint64_t); i++) {
@@ -302,13 +304,13 @@ err_t kheap_free(struct kheap *h, void *p)
 {
     struct kheap_slab *s = kheap_page_of(p);
     struct kheap_big *b = kheap_page_of(p);
-    bool at_big = (char *)p == (char *)b + KHEAP_HDR_SIZE;
 
     if (!p)
         return ERR_OK;
     if (s->magic == KHEAP_SLAB_MAGIC && s->heap == h)
         return kheap_free_small(h, s, p);
-    if (b->magic == KHEAP_BIG_MAGIC && b->heap == h && at_big) {
+    if (b->magic == KHEAP_BIG_MAGIC && b->heap == h &&
+        (uintptr_t)p - (uintptr_t)b == KHEAP_HDR_SIZE) {
         kheap_free_big(h, b);
         return ERR_OK;
     }
@@ -330,7 +332,7 @@ size_t kheap_usable_size(const struct kheap *h, const void *p)
     if (s->magic == KHEAP_SLAB_MAGIC && s->heap == h)
         return kheap_class_size(s->cls);
     if (b->magic == KHEAP_BIG_MAGIC && b->heap == h &&
-        (const char *)p == (const char *)b + KHEAP_HDR_SIZE)
+        (uintptr_t)p - (uintptr_t)b == KHEAP_HDR_SIZE)
         return (size_t)(b->npages * KHEAP_PAGE_SIZE - KHEAP_HDR_SIZE);
     return 0;
 }

@@ -81,7 +81,13 @@ static bool seg_take(struct capnp_builder *b, uint32_t s, uint32_t n,
         return false;
     *pos = g->used;
     g->used += n;
-    __builtin_memset(g->words + *pos, 0, (size_t)n * 8);
+    if (n <= 4) { /* small objects (most): no call */
+        uint64_t *w = g->words + *pos;
+        for (uint32_t i = 0; i < n; i++)
+            w[i] = 0;
+    } else {
+        __builtin_memset(g->words + *pos, 0, (size_t)n * 8);
+    }
     return true;
 }
 
@@ -137,14 +143,11 @@ static uint64_t *alloc_obj(const struct capnp_ptr_builder *pb, uint32_t n,
     struct capnp_builder *b = pb->b;
     uint32_t pos, at;
 
-    if (!b)
-        return NULL;
-    if (!pb->p) {
-        capnp_builder_fail(b, CAPNP_E_FIELD_RANGE);
+    if (!b || !pb->p || b->err != CAPNP_OK) {
+        if (b && !pb->p)
+            capnp_builder_fail(b, CAPNP_E_FIELD_RANGE);
         return NULL;
     }
-    if (b->err != CAPNP_OK)
-        return NULL;
     if (!seg_take(b, pb->seg, n, &pos))
         return alloc_far(pb, n, ref, seg);
     at = (uint32_t)(pb->p - b->segs[pb->seg].words);
@@ -256,4 +259,52 @@ struct capnp_list_builder capnp_ptr_init_struct_list(
     lb.nptrs = nptrs;
     lb.elem = CAPNP_ELEM_COMPOSITE;
     return lb;
+}
+
+/* Allocate a byte list of n bytes (+ nul) and copy src into it. */
+static void set_bytes(const struct capnp_ptr_builder *pb, const void *src,
+                      uint32_t n, uint32_t nul)
+{
+    uint32_t seg;
+    uint8_t *o;
+
+    if (n > CAPNP_LIST_MAX_COUNT - nul) {
+        if (pb->b)
+            capnp_builder_fail(pb->b, CAPNP_E_LIST_TOO_LONG);
+        return;
+    }
+    o = (uint8_t *)alloc_obj(pb, (n + nul + 7) / 8,
+                             wire_list_ptr(0, CAPNP_ELEM_BYTE, n + nul), &seg);
+    if (o && n)
+        __builtin_memcpy(o, src, n);
+}
+
+/* Store a copy of text s[len] plus a NUL. */
+void capnp_ptr_set_text(const struct capnp_ptr_builder *pb, const char *s,
+                        uint32_t len)
+{
+    set_bytes(pb, s, len, 1);
+}
+
+/* Store a copy of data d[len]. */
+void capnp_ptr_set_data(const struct capnp_ptr_builder *pb, const void *d,
+                        uint32_t len)
+{
+    set_bytes(pb, d, len, 0);
+}
+
+/* Text field i. */
+void capnp_set_text(const struct capnp_struct_builder *sb, uint32_t i,
+                    const char *s, uint32_t len)
+{
+    struct capnp_ptr_builder pb = capnp_struct_builder_ptr(sb, i);
+    capnp_ptr_set_text(&pb, s, len);
+}
+
+/* Data field i. */
+void capnp_set_data(const struct capnp_struct_builder *sb, uint32_t i,
+                    const void *d, uint32_t len)
+{
+    struct capnp_ptr_builder pb = capnp_struct_builder_ptr(sb, i);
+    capnp_ptr_set_data(&pb, d, len);
 }

@@ -140,22 +140,6 @@ struct capnp_list_builder capnp_init_struct_list(
     return capnp_ptr_init_struct_list(&pb, count, data_words, nptrs);
 }
 
-/* Text field i. */
-void capnp_set_text(const struct capnp_struct_builder *sb, uint32_t i,
-                    const char *s, uint32_t len)
-{
-    struct capnp_ptr_builder pb = capnp_struct_builder_ptr(sb, i);
-    capnp_ptr_set_text(&pb, s, len);
-}
-
-/* Data field i. */
-void capnp_set_data(const struct capnp_struct_builder *sb, uint32_t i,
-                    const void *d, uint32_t len)
-{
-    struct capnp_ptr_builder pb = capnp_struct_builder_ptr(sb, i);
-    capnp_ptr_set_data(&pb, d, len);
-}
-
 /* Capability field i (appends to the cap table). */
 void capnp_set_cap(const struct capnp_struct_builder *sb, uint32_t i,
                    uint64_t handle)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * frame.c - leaf values of the builder (text, data, capabilities) and the
+ * frame.c - capability pointers of the builder and the
  * ways a finished builder leaves: segment-table framing, flat mode, or an
  * in-place reader.
  *
@@ -12,32 +12,6 @@
 #include <capnp/capnp.h>
 
 #include "wire.h"
-
-/* Store a copy of text s[len] plus a NUL. */
-void capnp_ptr_set_text(const struct capnp_ptr_builder *pb, const char *s,
-                        uint32_t len)
-{
-    struct capnp_list_builder lb;
-
-    if (len >= CAPNP_LIST_MAX_COUNT) {
-        if (pb->b)
-            capnp_builder_fail(pb->b, CAPNP_E_LIST_TOO_LONG);
-        return;
-    }
-    lb = capnp_ptr_init_list(pb, CAPNP_ELEM_BYTE, len + 1);
-    if (lb.start && len)
-        __builtin_memcpy(lb.start, s, len);
-}
-
-/* Store a copy of data d[len]. */
-void capnp_ptr_set_data(const struct capnp_ptr_builder *pb, const void *d,
-                        uint32_t len)
-{
-    struct capnp_list_builder lb = capnp_ptr_init_list(pb, CAPNP_ELEM_BYTE,
-                                                       len);
-    if (lb.start && len)
-        __builtin_memcpy(lb.start, d, len);
-}
 
 /* Point the slot at cap-table index `index`. */
 void capnp_ptr_set_cap_index(const struct capnp_ptr_builder *pb,

@@ -313,15 +313,32 @@ struct capnp_list capnp_ptr_read_list(const struct capnp_ptr *p,
     return l;
 }
 
-/* Byte list at a non-null slot (text/data); start NULL on error. */
-static struct capnp_list byte_list(const struct capnp_ptr *p)
+/* Bytes of the byte list at a non-null slot (text/data), its length in
+ * *n; NULL on error. */
+static const uint8_t *byte_list(const struct capnp_ptr *p, uint32_t *n)
 {
-    struct capnp_list l = capnp_ptr_read_list(p, CAPNP_ELEM_ANY, NULL);
-    if (l.start && l.elem != CAPNP_ELEM_BYTE) {
-        fail(p->msg, CAPNP_E_LIST_ELEM_SIZE);
-        l.start = NULL;
+    struct ref r;
+    uint64_t words;
+
+    if (!slot_ref(p, &r))
+        return NULL;
+    if (wire_kind(r.w) != WIRE_LIST) {
+        fail(p->msg, CAPNP_E_NOT_LIST);
+        return NULL;
     }
-    return l;
+    if (wire_elem(r.w) != CAPNP_ELEM_BYTE) {
+        fail(p->msg, CAPNP_E_LIST_ELEM_SIZE);
+        return NULL;
+    }
+    *n = wire_count(r.w);
+    words = ((uint64_t)*n + 7) / 8;
+    if (!in_seg(r.seg, r.target, words)) {
+        fail(p->msg, CAPNP_E_LIST_OUT_OF_BOUNDS);
+        return NULL;
+    }
+    if (!charge(p->msg, words))
+        return NULL;
+    return (const uint8_t *)(r.seg->words + r.target);
 }
 
 /* Text at a slot; see the contract in capnp.h. */
@@ -329,19 +346,20 @@ struct capnp_text capnp_ptr_read_text(const struct capnp_ptr *p,
                                       struct capnp_text def)
 {
     struct capnp_text t = {"", 0};
-    struct capnp_list l;
+    const uint8_t *b;
+    uint32_t n;
 
     if (!p->p || *p->p == 0)
         return def.str ? def : t;
-    l = byte_list(p);
-    if (!l.start)
+    b = byte_list(p, &n);
+    if (!b)
         return t;
-    if (l.count == 0 || l.start[l.count - 1] != 0) {
+    if (n == 0 || b[n - 1] != 0) {
         fail(p->msg, CAPNP_E_TEXT_UNTERMINATED);
         return t;
     }
-    t.str = (const char *)l.start;
-    t.len = l.count - 1;
+    t.str = (const char *)b;
+    t.len = n - 1;
     return t;
 }
 
@@ -350,15 +368,16 @@ struct capnp_data capnp_ptr_read_data(const struct capnp_ptr *p,
                                       struct capnp_data def)
 {
     struct capnp_data d = {NULL, 0};
-    struct capnp_list l;
+    const uint8_t *b;
+    uint32_t n;
 
     if (!p->p || *p->p == 0)
         return def;
-    l = byte_list(p);
-    if (!l.start)
+    b = byte_list(p, &n);
+    if (!b)
         return d;
-    d.ptr = l.start;
-    d.len = l.count;
+    d.ptr = b;
+    d.len = n;
     return d;
 }
 

@@ -57,7 +57,8 @@ struct gen {
     char **idents;            /* identifiers emitted in this file */
     size_t nidents, capidents;
     int errors;
-    bool float_section;       /* inside the #if for float accessors */
+    uint64_t used_files[64];  /* other files whose types this file uses */
+    size_t nused;
 };
 
 /* ---- out.c ---- */
@@ -93,6 +94,8 @@ bool nodes_index(struct gen *g, schema_code_generator_request_r req);
 struct gen_node *node_find(struct gen *g, uint64_t id);
 /* Like node_find, but report an error naming `user` if missing. */
 struct gen_node *node_need(struct gen *g, uint64_t id, const char *user);
+/* node_need() for a type reference: also records the file to #include. */
+struct gen_node *node_use(struct gen *g, uint64_t id, const char *user);
 /* Text view as a NUL-terminated C string (views are NUL-terminated). */
 static inline const char *text_str(struct capnp_text t)
 {

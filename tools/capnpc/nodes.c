@@ -10,6 +10,7 @@
 #include "capnpc.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* qsort comparator on node id. */
 static int node_cmp(const void *a, const void *b)
@@ -45,7 +46,24 @@ struct gen_node *node_need(struct gen *g, uint64_t id, const char *user)
     return n;
 }
 
-/* Walk scope links from n to its file; false if broken or cyclic. */
+/* The file node whose display name is the "file:" prefix of n's. */
+static struct gen_node *file_by_name(struct gen *g, struct gen_node *n)
+{
+    const char *dn = text_str(schema_node_get_display_name(n->r));
+    const char *colon = strchr(dn, ':');
+
+    for (size_t i = 0; colon && i < g->nnodes; i++) {
+        struct gen_node *f = &g->nodes[i];
+        struct capnp_text fn = schema_node_get_display_name(f->r);
+        if (schema_node_which(f->r) == SCHEMA_NODE_FILE &&
+            fn.len == (uint32_t)(colon - dn) && memcmp(fn.str, dn, fn.len) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+/* Walk scope links from n to its file; false if broken or cyclic.  Method
+ * $Params/$Results structs have scopeId 0: their file comes from the name. */
 static bool find_file(struct gen *g, struct gen_node *n)
 {
     struct gen_node *cur = n;
@@ -55,7 +73,10 @@ static bool find_file(struct gen *g, struct gen_node *n)
             n->file_id = cur->id;
             return true;
         }
-        cur = node_find(g, schema_node_get_scope_id(cur->r));
+        if (schema_node_get_scope_id(cur->r) == 0 &&
+            (cur = file_by_name(g, cur)) != NULL)
+            continue;
+        cur = cur ? node_find(g, schema_node_get_scope_id(cur->r)) : NULL;
         if (!cur)
             break;
     }
@@ -67,14 +88,14 @@ static bool find_file(struct gen *g, struct gen_node *n)
 
 bool nodes_index(struct gen *g, schema_code_generator_request_r req)
 {
-    schema_node_list_r list = schema_code_generator_request_get_nodes(req);
-    uint32_t n = schema_node_list_len(list);
+    schema_node_rlist list = schema_code_generator_request_get_nodes(req);
+    uint32_t n = schema_node_rlist_len(list);
 
     g->nodes = calloc(n ? n : 1, sizeof *g->nodes);
     if (!g->nodes)
         return false;
     for (uint32_t i = 0; i < n; i++) {
-        g->nodes[i].r = schema_node_list_get(list, i);
+        g->nodes[i].r = schema_node_rlist_get(list, i);
         g->nodes[i].id = schema_node_get_id(g->nodes[i].r);
     }
     g->nnodes = n;
@@ -97,4 +118,18 @@ bool nodes_index(struct gen *g, schema_code_generator_request_r req)
             return false;
     names_assign(g);
     return true;
+}
+
+struct gen_node *node_use(struct gen *g, uint64_t id, const char *user)
+{
+    struct gen_node *n = node_need(g, id, user);
+    size_t i;
+
+    if (!n || !g->file || n->file_id == g->file->id)
+        return n;
+    for (i = 0; i < g->nused && g->used_files[i] != n->file_id; i++)
+        ;
+    if (i == g->nused && g->nused < sizeof g->used_files / sizeof g->used_files[0])
+        g->used_files[g->nused++] = n->file_id;
+    return n;
 }

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #endif
 
-#define RING_VADDR        0x0000000000400000ull /* fixed user address */
+#define RING_VADDR        0x00007fff00000000ull /* fixed user address (abi/layout.h) */
 #define RING_PAGE_SIZE    4096u
 #define RING_SQ_ENTRIES   16u
 #define RING_CQ_ENTRIES   32u

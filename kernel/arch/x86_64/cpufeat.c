@@ -11,6 +11,8 @@
 #include <kernel/printk.h>
 
 struct cpu_features cpu_feat;
+/* Read by uaccess.S: stac/clac only when SMAP is on (they #UD otherwise). */
+uint8_t cpu_smap_enabled;
 
 /* Copy 4 registers' worth of CPUID string bytes. */
 static void put_regs(char *dst, uint32_t a, uint32_t b, uint32_t c, uint32_t d)
@@ -74,6 +76,7 @@ void cpu_features_enable(void)
         cr4 |= CR4_SMEP;
     if (cpu_feat.smap)
         cr4 |= CR4_SMAP;
+    cpu_smap_enabled = cpu_feat.smap;
     if (cpu_feat.umip)
         cr4 |= CR4_UMIP;
     write_cr4(cr4);

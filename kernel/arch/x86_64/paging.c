@@ -44,7 +44,8 @@ void tlb_flush_page(uint64_t va)
 
 /* The table entry for va at `level` (0 = PT), creating missing tables
  * above it if `create`; NULL if absent or on a large page. */
-static uint64_t *pt_entry(uint64_t root, uint64_t va, int level, bool create)
+static uint64_t *pt_entry(uint64_t root, uint64_t va, int level, bool create,
+                          uint64_t *tables)
 {
     uint64_t *table = pmm_early_virt(root);
     for (int l = 3; l > level; l--) {
@@ -53,6 +54,8 @@ static uint64_t *pt_entry(uint64_t root, uint64_t va, int level, bool create)
             uint64_t pa;
             if (!create || pmm_alloc_zeroed(&pa))
                 return NULL;
+            if (tables)
+                (*tables)++;
             *e = pa | TABLE_FLAGS | (va < USER_TOP ? PTE_U : 0);
         } else if (*e & PTE_PS) {
             return NULL;
@@ -64,7 +67,13 @@ static uint64_t *pt_entry(uint64_t root, uint64_t va, int level, bool create)
 
 err_t pt_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags)
 {
-    uint64_t *e = pt_entry(root, va, 0, true);
+    return pt_map_counted(root, va, pa, flags, NULL);
+}
+
+err_t pt_map_counted(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags,
+                     uint64_t *tables)
+{
+    uint64_t *e = pt_entry(root, va, 0, true, tables);
     if (!e)
         return ERR_NOMEM;
     if (*e & PTE_P)
@@ -75,7 +84,7 @@ err_t pt_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags)
 
 uint64_t pt_unmap(uint64_t root, uint64_t va)
 {
-    uint64_t *e = pt_entry(root, va, 0, false);
+    uint64_t *e = pt_entry(root, va, 0, false, NULL);
     if (!e || !(*e & PTE_P))
         return 0;
     uint64_t old = *e;
@@ -86,7 +95,7 @@ uint64_t pt_unmap(uint64_t root, uint64_t va)
 
 uint64_t pt_lookup(uint64_t root, uint64_t va)
 {
-    uint64_t *e = pt_entry(root, va, 0, false);
+    uint64_t *e = pt_entry(root, va, 0, false, NULL);
     return e ? *e : 0;
 }
 
@@ -106,7 +115,7 @@ static void map_direct(uint64_t base, uint64_t end)
     if (end > DIRECT_MAP_MAX)
         end = DIRECT_MAP_MAX;
     for (uint64_t pa = base; pa < end; pa += SIZE_2M) {
-        uint64_t *e = pt_entry(kernel_root, DIRECT_MAP_BASE + pa, 1, true);
+        uint64_t *e = pt_entry(kernel_root, DIRECT_MAP_BASE + pa, 1, true, NULL);
         if (!e)
             panic("paging: out of memory for the direct map");
         if (!(*e & PTE_P))
@@ -138,6 +147,38 @@ void paging_init(const struct boot_info *bi)
     }
     write_cr3(kernel_root);
     pmm_direct_map_ready();
+}
+
+/* Free the page-table tree below `table` (level 3 = PML4) in the user half;
+ * frames mapped with PTE_OWNED are freed too.  Returns tables freed. */
+static uint64_t pt_free_level(uint64_t table_pa, int level, uint64_t *pages)
+{
+    uint64_t *t = pmm_early_virt(table_pa), freed = 0;
+    int n = level == 3 ? 256 : 512;     /* PML4: user half only */
+    for (int i = 0; i < n; i++) {
+        uint64_t e = t[i];
+        if (!(e & PTE_P))
+            continue;
+        if (level == 0) {
+            if (e & PTE_OWNED) {
+                pmm_free(e & PTE_ADDR);
+                (*pages)++;
+            }
+        } else {
+            freed += pt_free_level(e & PTE_ADDR, level - 1, pages);
+        }
+        t[i] = 0;
+    }
+    if (level < 3) {
+        pmm_free(table_pa);
+        freed++;
+    }
+    return freed;
+}
+
+uint64_t pt_free_user(uint64_t root, uint64_t *pages)
+{
+    return pt_free_level(root, 3, pages);
 }
 
 void *paging_map_mmio(uint64_t pa, uint64_t size)

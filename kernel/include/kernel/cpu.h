@@ -22,7 +22,11 @@ struct cpu {
     uint32_t id;
     uint32_t apic_id;
     struct thread *current;
+    struct thread *idle;
+    struct thread *runq_head, *runq_tail;   /* sched_lock */
+    struct thread *reap;                    /* dead thread to free */
     uint64_t irq_count;
+    uint64_t switches;
     struct arch_cpu arch;
 };
 _Static_assert(__builtin_offsetof(struct cpu, kstack_top) == 8, "gs:8");

@@ -142,3 +142,9 @@ static inline void user_access_begin(void) { __asm__ volatile("stac" ::: "memory
 static inline void user_access_end(void) { __asm__ volatile("clac" ::: "memory"); }
 
 static inline uint64_t read_gs_base(void) { return rdmsr(MSR_GS_BASE); }
+
+/* Set the user FS base (TLS pointer) for the thread about to run. */
+static inline void arch_set_fs_base(uint64_t base)
+{
+    wrmsr(MSR_FS_BASE, base);
+}

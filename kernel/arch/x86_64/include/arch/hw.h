@@ -30,6 +30,7 @@ struct cpu_features {
     uint32_t phys_bits, virt_bits;
 };
 extern struct cpu_features cpu_feat;
+extern uint8_t cpu_smap_enabled;
 /* Read CPUID into cpu_feat. */
 void cpu_features_detect(void);
 /* Enable SMEP, SMAP, UMIP, NX, PGE and write protection where present. */

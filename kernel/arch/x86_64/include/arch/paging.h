@@ -19,6 +19,7 @@
 #define PTE_D    (1ull << 6)
 #define PTE_PS   (1ull << 7)
 #define PTE_G    (1ull << 8)
+#define PTE_OWNED (1ull << 9)  /* software: frame belongs to this mapping */
 #define PTE_NX   (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 
@@ -34,6 +35,15 @@ uint64_t paging_kernel_root(void);
 /* Map one 4 KiB page va -> pa in the tree rooted at `root`.
  * ERR_EXISTS if va is mapped, ERR_NOMEM if a table frame is missing. */
 err_t pt_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags);
+
+/* pt_map, adding the number of page-table frames it allocated to *tables. */
+err_t pt_map_counted(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags,
+                     uint64_t *tables);
+
+/* Tear down the user half of the tree at `root` (not the root itself):
+ * frees every table and every PTE_OWNED frame (counted in *pages).
+ * Returns the number of table frames freed. */
+uint64_t pt_free_user(uint64_t root, uint64_t *pages);
 
 /* Unmap the 4 KiB page at va; returns its old PTE (0 if none). */
 uint64_t pt_unmap(uint64_t root, uint64_t va);

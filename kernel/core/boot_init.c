@@ -1,0 +1,274 @@
+/*
+ * boot_init.c - validate the boot manifest, build processes from its
+ * service entries, start init (or, in test mode, run each service as a
+ * leak-checked test process).
+ *
+ * The kernel itself only grants kernel capabilities; capabilities exported
+ * by services are wired by init through ProcessSpawner (IPC issue).
+ */
+#include <arch/cpu.h>
+#include <arch/layout.h>
+#include <common/fmt.h>
+#include <common/string.h>
+#include <kernel/boot_init.h>
+#include <kernel/cpu.h>
+#include <kernel/bootinfo.h>
+#include <kernel/kmem.h>
+#include <kernel/kobjs.h>
+#include <kernel/manifest.h>
+#include <kernel/pmm.h>
+#include <kernel/printk.h>
+#include <kernel/proc.h>
+#include <kernel/procwait.h>
+#include <kernel/thread.h>
+
+static struct manifest boot_manifest;
+
+/* Kernel caps this kernel can grant (the rest come with later issues). */
+static bool kcap_available(uint32_t k)
+{
+    return k == CAPOS_KERNEL_CAP_CONSOLE || k == CAPOS_KERNEL_CAP_TIMER ||
+           k == CAPOS_KERNEL_CAP_BOOT_PACKAGE ||
+           k == CAPOS_KERNEL_CAP_CAPABILITY_MANAGER;
+}
+
+static struct kobj *kcap_obj(uint32_t k)
+{
+    switch (k) {
+    case CAPOS_KERNEL_CAP_CONSOLE: return console_obj();
+    case CAPOS_KERNEL_CAP_TIMER: return timer_obj();
+    case CAPOS_KERNEL_CAP_BOOT_PACKAGE: return bootpkg_obj(NULL, 0);
+    case CAPOS_KERNEL_CAP_CAPABILITY_MANAGER: return capmgr_obj();
+    default: return NULL;
+    }
+}
+
+/* Find the manifest module: named "manifest", else the only module. */
+static const struct boot_module *find_manifest(const struct boot_info *bi)
+{
+    for (uint32_t i = 0; i < bi->nmods; i++)
+        if (!strcmp(bi->mods[i].name, "manifest"))
+            return &bi->mods[i];
+    return bi->nmods == 1 ? &bi->mods[0] : NULL;
+}
+
+/* Open and validate the manifest module or panic; false if there is none. */
+static bool open_manifest(const struct boot_info *bi)
+{
+    const struct boot_module *mod = find_manifest(bi);
+    if (!mod)
+        return false;
+    char why[160];
+    const void *buf = phys_to_virt(mod->base);
+    manifest_kernel_cap_available = kcap_available;
+    err_t r = manifest_open(&boot_manifest, buf, mod->len, why, sizeof why);
+    if (r)
+        panic("boot: bad manifest (%s): %s", err_name(r), why);
+    bootpkg_obj(buf, mod->len);
+    printk("boot: manifest %llu bytes validated\n", (unsigned long long)mod->len);
+    return true;
+}
+
+/* Insert grant g of the entry into p and record its CapSet name. */
+static err_t grant_one(struct process *p, capos_cap_grant_r g, uint32_t i,
+                       capos_cap_set_entry_blist el)
+{
+    capos_cap_grant_source_r src = capos_cap_grant_get_source(g);
+    struct capnp_text name = capos_cap_grant_get_name(g);
+    uint64_t iface = capos_cap_grant_get_interface_id(g);
+    uint32_t id;
+    if (capos_cap_grant_source_which(src) != CAPOS_CAP_GRANT_SOURCE_KERNEL)
+        return ERR_NOSYS;       /* service wiring is init's job */
+    err_t r = cap_insert(&p->caps, kcap_obj(capos_cap_grant_source_get_kernel(src)),
+                         iface, CAP_HOLD_GRANT, CAP_F_TRANSFERABLE, &id);
+    if (r)
+        return r;
+    p->cap_names[i].id = id;
+    memcpy(p->cap_names[i].name, name.str, name.len);   /* len <= 27 */
+    capos_cap_set_entry_b e = capos_cap_set_entry_blist_at(el, i);
+    capos_cap_set_entry_set_name(e, name.str, name.len);
+    capos_cap_set_entry_set_interface_id(e, iface);
+    capos_cap_set_entry_set_cap_id(e, id);
+    return ERR_OK;
+}
+
+/* Grant every cap of entry s to p and write p's CapSet page. */
+static err_t grant_all(struct process *p, capos_service_entry_r s)
+{
+    capos_cap_grant_rlist gl = capos_service_entry_get_grants(s);
+    uint32_t n = capos_cap_grant_rlist_len(gl);
+    p->cap_names = kzalloc(sizeof(struct cap_name) * (n ? n : 1));
+    uint64_t *words = kzalloc(4096);
+    uint8_t *out = kzalloc(4096);
+    err_t r = (!p->cap_names || !words || !out) ? ERR_NOMEM : ERR_OK;
+    if (!r) {
+        struct capnp_builder b;
+        capnp_builder_init(&b, words, 512);
+        capos_cap_set_entry_blist el =
+            capos_cap_set_init_entries(capos_cap_set_init_root(&b), n);
+        for (uint32_t i = 0; i < n && !r; i++, p->ncap_names = i)
+            r = grant_one(p, capos_cap_grant_rlist_get(gl, i), i, el);
+        size_t len = 0;
+        if (!r && capnp_builder_serialize(&b, out, 4096, &len) != CAPNP_OK)
+            r = ERR_RANGE;
+        if (!r)
+            r = proc_set_capset(p, out, len);
+    }
+    kfree(words);
+    kfree(out);
+    return r;
+}
+
+/* Build (not start) the process of service entry s. */
+static err_t spawn_entry(capos_service_entry_r s, struct process **out)
+{
+    struct capnp_text name = capos_service_entry_get_name(s);
+    struct capnp_data elf;
+    char cname[MANIFEST_NAME_MAX + 1] = {0};
+    memcpy(cname, name.str, name.len);
+    manifest_binary(&boot_manifest, capos_service_entry_get_binary(s), &elf);
+    const char *detail = NULL;
+    err_t r = proc_create(cname, elf.ptr, elf.len, &proc_default_quota, out,
+                          &detail);
+    if (r) {
+        printk("boot: %s: binary rejected: %s (%s)\n", cname,
+               detail ? detail : "?", err_name(r));
+        return r;
+    }
+    r = grant_all(*out, s);
+    if (r) {
+        printk("boot: %s: granting capabilities failed: %s\n", cname,
+               err_name(r));
+        proc_exit(*out, -1, "grant failed");
+        kobj_put(&(*out)->obj);
+    }
+    return r;
+}
+
+static struct process *init_proc;
+
+static void init_exited(struct process *p)
+{
+    if (p != init_proc)
+        return;
+    printk("capOS: init exited with code %lld (%s)\n",
+           (long long)p->exit_code, p->exit_reason);
+    if (p->exit_code == 0)
+        printk("capOS: PASS init\n");
+    machine_exit(p->exit_code == 0 ? QEMU_EXIT_SUCCESS : QEMU_EXIT_FAILURE);
+}
+
+void boot_start_init(const struct boot_info *bi)
+{
+    if (!open_manifest(bi))
+        return;
+    capos_init_config_r ic =
+        capos_system_manifest_get_init_config(boot_manifest.root);
+    struct process *init;
+    if (spawn_entry(capos_init_config_get_init(ic), &init))
+        panic("boot: cannot start init");
+    init_proc = init;
+    proc_init_exit_hook = init_exited;
+    printk("boot: starting init (pid %u)\n", init->pid);
+    proc_start(init);
+}
+
+/* ---- test mode: each service of the manifest is one test process ---- */
+
+struct leak_snapshot {
+    uint64_t frames, heap, procs, threads, waits;
+};
+
+static void leak_snapshot(struct leak_snapshot *s)
+{
+    struct kheap_stats st;
+    kmem_stats(&st);
+    *s = (struct leak_snapshot){pmm_free_frames(), st.bytes_inuse,
+                                proc_live_count(), thread_live_count(),
+                                procwait_live()};
+}
+
+static bool proc_has_exited(void *arg)
+{
+    struct process *p = arg;
+    return p->state == PROC_EXITED && !p->thread && !cpu_this()->reap;
+}
+
+/* args[0] = description, args[1] = "expect=<exit code>" (default 0). */
+static int64_t expected_exit(capos_service_entry_r s, struct capnp_text *desc)
+{
+    struct capnp_list args = capos_service_entry_get_args(s);
+    struct capnp_ptr p0 = capnp_list_ptr(&args, 0), p1 = capnp_list_ptr(&args, 1);
+    *desc = capnp_list_len(&args) > 0 ? capnp_ptr_read_text(&p0, (struct capnp_text){"", 0})
+                                      : (struct capnp_text){"", 0};
+    if (capnp_list_len(&args) < 2)
+        return 0;
+    struct capnp_text e = capnp_ptr_read_text(&p1, (struct capnp_text){"", 0});
+    int64_t v = 0, sign = 1;
+    uint32_t i = 7;     /* after "expect=" */
+    if (e.len < 8 || memcmp(e.str, "expect=", 7))
+        return 0;
+    if (e.str[i] == '-') {
+        sign = -1;
+        i++;
+    }
+    for (; i < e.len && e.str[i] >= '0' && e.str[i] <= '9'; i++)
+        v = v * 10 + (e.str[i] - '0');
+    return sign * v;
+}
+
+/* Run one test service; true if it passed. */
+static bool run_one_test(capos_service_entry_r s)
+{
+    struct capnp_text name = capos_service_entry_get_name(s), desc;
+    int64_t want = expected_exit(s, &desc);
+    struct leak_snapshot before, after;
+    leak_snapshot(&before);
+    struct process *p;
+    if (spawn_entry(s, &p)) {
+        printk("FAIL %.*s: could not start\n", (int)name.len, name.str);
+        return false;
+    }
+    proc_start(p);
+    sched_idle_until(proc_has_exited, p);
+    int64_t code = p->exit_code;
+    char reason[96];
+    strlcpy(reason, p->exit_reason, sizeof reason);
+    kobj_put(&p->obj);
+    leak_snapshot(&after);
+    bool leak = memcmp(&before, &after, sizeof before) != 0;
+    bool ok = code == want && !leak;
+    printk("%s %.*s - %.*s\n", ok ? "PASS" : "FAIL", (int)name.len, name.str,
+           (int)desc.len, desc.str);
+    if (code != want)
+        printk("  exit code %lld (%s), expected %lld\n", (long long)code,
+               reason, (long long)want);
+    if (leak)
+        printk("  leak: frames %llu->%llu heap %llu->%llu procs %llu->%llu "
+               "threads %llu->%llu waits %llu->%llu\n",
+               (unsigned long long)before.frames, (unsigned long long)after.frames,
+               (unsigned long long)before.heap, (unsigned long long)after.heap,
+               (unsigned long long)before.procs, (unsigned long long)after.procs,
+               (unsigned long long)before.threads, (unsigned long long)after.threads,
+               (unsigned long long)before.waits, (unsigned long long)after.waits);
+    return ok;
+}
+
+void boot_run_manifest_tests(const struct boot_info *bi)
+{
+    if (!open_manifest(bi))
+        panic("test=manifest needs a manifest module");
+    capos_service_entry_rlist sl = capos_init_config_get_services(
+        capos_system_manifest_get_init_config(boot_manifest.root));
+    int passed = 0, failed = 0;
+    for (uint32_t i = 0; i < capos_service_entry_rlist_len(sl); i++) {
+        if (run_one_test(capos_service_entry_rlist_get(sl, i)))
+            passed++;
+        else
+            failed++;
+    }
+    printk("%d passed, %d failed\n", passed, failed);
+    if (!failed)
+        printk("capOS: PASS manifest\n");
+    machine_exit(failed ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
+}

@@ -1,0 +1,75 @@
+/*
+ * syscall.c - the two system calls, dispatched by number through one table,
+ * and the fate of a process whose user code faults.
+ */
+#include <abi/ring.h>
+#include <abi/syscall.h>
+#include <arch/cpu.h>
+#include <arch/trap.h>
+#include <common/fmt.h>
+#include <kernel/printk.h>
+#include <kernel/proc.h>
+#include <kernel/ring.h>
+
+void syscall_dispatch(struct trap_frame *tf);
+void syscall_fault_init(void);
+extern void (*trap_user_fault_hook)(struct trap_frame *tf);
+
+typedef void (*syscall_fn)(struct trap_frame *tf);
+
+static void sys_cap_enter(struct trap_frame *tf)
+{
+    tf->rax = (uint64_t)cap_enter(tf->rdi, tf->rsi);
+}
+
+static void sys_exit(struct trap_frame *tf)
+{
+    proc_exit(proc_current(), (int64_t)tf->rdi, "exit");
+}
+
+static const syscall_fn syscalls[SYS__COUNT] = {
+    [SYS_CAP_ENTER] = sys_cap_enter,
+    [SYS_EXIT] = sys_exit,
+};
+
+void syscall_dispatch(struct trap_frame *tf)
+{
+    if (tf->rax >= SYS__COUNT) {
+        tf->rax = (uint64_t)(int64_t)CAP_ERR_INVALID_REQUEST;
+        return;
+    }
+    syscalls[tf->rax](tf);
+}
+
+static const char *const fault_names[32] = {
+    [0] = "#DE divide error", [1] = "#DB debug", [3] = "#BP breakpoint",
+    [4] = "#OF overflow", [5] = "#BR bound range", [6] = "#UD invalid opcode",
+    [7] = "#NM device not available", [13] = "#GP general protection",
+    [12] = "#SS stack fault", [14] = "#PF page fault", [16] = "#MF x87 error",
+    [17] = "#AC alignment check", [19] = "#XM SIMD error",
+};
+
+/* A user-mode exception ends the process with a recorded reason. */
+static void user_fault(struct trap_frame *tf)
+{
+    struct process *p = proc_current();
+    char reason[96];
+    const char *name = tf->vector < 32 && fault_names[tf->vector]
+                           ? fault_names[tf->vector] : "exception";
+    if (tf->vector == 14)
+        fmt_snprintf(reason, sizeof reason, "%s at %#llx (error %#llx) rip %#llx",
+                     name, (unsigned long long)read_cr2(),
+                     (unsigned long long)tf->error,
+                     (unsigned long long)tf->rip);
+    else
+        fmt_snprintf(reason, sizeof reason, "%s (error %#llx) rip %#llx", name,
+                     (unsigned long long)tf->error,
+                     (unsigned long long)tf->rip);
+    printk("process %s (pid %u) killed: %s\n", p->name, p->pid, reason);
+    proc_exit(p, -(int64_t)(128 + tf->vector), reason);
+}
+
+void syscall_fault_init(void)
+{
+    trap_user_fault_hook = user_fault;
+}

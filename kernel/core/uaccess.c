@@ -1,0 +1,34 @@
+/*
+ * uaccess.c - user pointer validation around the fault-safe copy in
+ * arch/x86_64/uaccess.S.
+ */
+#include <arch/layout.h>
+#include <kernel/uaccess.h>
+
+long uaccess_copy(void *dst, const void *src, size_t n);
+
+bool user_range_ok(uint64_t addr, uint64_t len)
+{
+    if (addr + len < addr)
+        return false;
+    return addr + len <= USER_TOP;
+}
+
+err_t copy_from_user(void *dst, uint64_t usrc, size_t n)
+{
+    if (!user_range_ok(usrc, n))
+        return ERR_FAULT;
+    if (n == 0)
+        return ERR_OK;
+    return uaccess_copy(dst, (const void *)(uintptr_t)usrc, n) ? ERR_FAULT
+                                                                : ERR_OK;
+}
+
+err_t copy_to_user(uint64_t udst, const void *src, size_t n)
+{
+    if (!user_range_ok(udst, n))
+        return ERR_FAULT;
+    if (n == 0)
+        return ERR_OK;
+    return uaccess_copy((void *)(uintptr_t)udst, src, n) ? ERR_FAULT : ERR_OK;
+}

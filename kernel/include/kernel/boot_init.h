@@ -1,0 +1,16 @@
+/*
+ * boot_init.h - from the boot manifest to running user processes.
+ */
+#pragma once
+
+struct boot_info;
+
+/* Validate the manifest module and start init; returns only if there is no
+ * manifest module (the caller then idles).  A bad manifest panics with a
+ * precise message before any user code runs. */
+void boot_start_init(const struct boot_info *bi);
+
+/* Test mode (test=manifest): run every service of the manifest as its own
+ * test process, one after another, each with a leak check; then stop QEMU
+ * with the verdict. */
+__attribute__((noreturn)) void boot_run_manifest_tests(const struct boot_info *bi);

@@ -1,0 +1,28 @@
+/*
+ * procwait.h - deferred completions: Timer.sleep and ProcessHandle.wait.
+ *
+ * A deferred CALL reserves one completion slot of the caller's ring and one
+ * unit of its wait quota when it is accepted, so the completion can always
+ * be posted later without dropping anything; both are returned when it
+ * completes or when the waiting process exits.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <abi/errors.h>
+
+struct process;
+struct call_ctx;
+
+/* Defer c's completion until clock_ns() >= deadline. QUOTA, FULL. */
+err_t procwait_sleep(struct call_ctx *c, uint64_t deadline);
+/* Defer c's completion until `target` exits (result: its exit code). */
+err_t procwait_exit(struct call_ctx *c, struct process *target);
+/* Complete due sleeps (timer tick). */
+void timer_waits_tick(uint64_t now);
+/* Drop every wait p is waiting in (p is exiting). */
+void procwait_cancel_all(struct process *p);
+/* Complete every wait on p's exit (p has exited). */
+void procwait_notify_exit(struct process *p);
+/* Outstanding waits in the whole system (leak checks). */
+uint64_t procwait_live(void);

@@ -1,0 +1,251 @@
+/*
+ * call.c - the CALL opcode: from an SQE to a kernel object's method.
+ *
+ * Order of checks (each failure is a distinct completion, nothing is
+ * changed before all of them pass):
+ *   1. the cap id names a live, unrevoked cap       else INVOKE_FAILED + aux
+ *   2. its object type serves the cap's interface   else INVOKE_FAILED/NOSYS
+ *   3. the result buffer range is a user range      else INVALID_RESULT_BUFFER
+ *   4. params fit CALL_PARAMS_MAX and are readable  else INVALID_PARAMS_BUFFER
+ *   5. params parse as a capnp message              else exception BADFORMAT
+ * Then the generated dispatch runs the method.  Results are built in a
+ * kernel arena and copied out once; an error becomes a serialized
+ * CapException (CAP_ERR_APPLICATION_EXCEPTION, or ..._TRUNCATED if even
+ * that does not fit), with the capOS error code in cqe.aux.
+ * A params length of 0 means "default params" (an empty struct).
+ */
+#include <capos.capnp.h>
+#include <common/string.h>
+#include <kernel/call.h>
+#include <kernel/kmem.h>
+#include <kernel/printk.h>
+#include <kernel/proc.h>
+#include <kernel/uaccess.h>
+
+#define RESULT_ARENA_MIN 512u
+
+/* An empty message: one segment of one null root word. */
+static const uint64_t empty_msg[2] = {0, 0};
+
+/* Look up cap `id` of p and take a reference on its object. */
+static err_t call_get_target(struct process *p, uint32_t id,
+                             struct kobj **obj, uint64_t *iface)
+{
+    struct cap_entry *e;
+    uint64_t f = spin_lock_irqsave(&p->lock);
+    err_t r = cap_lookup(&p->caps, id, 0, &e);
+    if (!r) {
+        *obj = e->obj;
+        *iface = e->iface;
+        kobj_get(*obj);
+    }
+    spin_unlock_irqrestore(&p->lock, f);
+    return r;
+}
+
+/* Map a capOS error to the Cap'n Proto exception type. */
+static uint16_t exception_type(err_t r)
+{
+    switch (r) {
+    case ERR_NOSYS:
+        return CAPOS_EXCEPTION_TYPE_UNIMPLEMENTED;
+    case ERR_DISCONNECTED:
+    case ERR_REVOKED:
+        return CAPOS_EXCEPTION_TYPE_DISCONNECTED;
+    case ERR_NOMEM:
+    case ERR_QUOTA:
+    case ERR_FULL:
+    case ERR_BUSY:
+        return CAPOS_EXCEPTION_TYPE_OVERLOADED;
+    case ERR_INVAL:
+    case ERR_RANGE:
+    case ERR_BADFORMAT:
+    case ERR_TOOSMALL:
+    case ERR_OVERFLOW:
+    case ERR_FAULT:
+        return CAPOS_EXCEPTION_TYPE_INVALID_ARGUMENT;
+    default:
+        return CAPOS_EXCEPTION_TYPE_FAILED;
+    }
+}
+
+/* Complete with a CapException for error r. */
+static void call_exception(const struct ring_sqe *sqe, struct ring_cqe *cqe,
+                           err_t r, const char *msg)
+{
+    uint64_t words[32];
+    uint8_t out[sizeof words + 16];
+    struct capnp_builder b;
+    size_t n = 0;
+    capnp_builder_init(&b, words, 32);
+    capos_cap_exception_b ex = capos_cap_exception_init_root(&b);
+    capos_cap_exception_set_type(ex, exception_type(r));
+    const char *text = msg ? msg : err_name(r);
+    capos_cap_exception_set_message(ex, text, (uint32_t)strlen(text));
+    capos_cap_exception_set_code(ex, (uint16_t)r);
+    cqe->aux = (uint32_t)r;
+    if (capnp_builder_serialize(&b, out, sizeof out, &n) == CAPNP_OK &&
+        n <= sqe->result_len && copy_to_user(sqe->result_addr, out, n) == ERR_OK) {
+        cqe->result = CAP_ERR_APPLICATION_EXCEPTION;
+        return;
+    }
+    cqe->result = CAP_ERR_APPLICATION_EXCEPTION_TRUNCATED;
+}
+
+/* Copy and parse the params; on failure fills cqe and returns false. */
+static bool call_params(const struct ring_sqe *sqe, uint64_t **buf,
+                        struct capnp_msg *msg, struct ring_cqe *cqe)
+{
+    *buf = NULL;
+    if (sqe->len > CALL_PARAMS_MAX) {
+        cqe->result = CAP_ERR_INVALID_PARAMS_BUFFER;
+        cqe->aux = ERR_RANGE;
+        return false;
+    }
+    const void *src = empty_msg;
+    size_t len = sizeof empty_msg;
+    if (sqe->len) {
+        *buf = kmalloc((sqe->len + 7) & ~7u);
+        if (!*buf) {
+            call_exception(sqe, cqe, ERR_NOMEM, "no kernel memory for params");
+            return false;
+        }
+        if (copy_from_user(*buf, sqe->addr, sqe->len)) {
+            cqe->result = CAP_ERR_INVALID_PARAMS_BUFFER;
+            cqe->aux = ERR_FAULT;
+            return false;
+        }
+        src = *buf;
+        len = sqe->len;
+    }
+    struct capnp_read_opts opts = {
+        .traversal_limit = len / 2 + 64, .nesting_limit = 16,
+        .cap_count = sqe->xfer_count, .flags = CAPNP_READ_NO_FAR};
+    if (capnp_msg_init(msg, src, len, &opts) != CAPNP_OK) {
+        call_exception(sqe, cqe, ERR_BADFORMAT, "malformed params message");
+        return false;
+    }
+    return true;
+}
+
+/* Deliver the result cap of c into p's table; fills cqe->cap0. */
+static err_t call_result_cap(struct process *p, struct call_ctx *c,
+                             struct ring_cqe *cqe)
+{
+    uint32_t id;
+    uint64_t f = spin_lock_irqsave(&p->lock);
+    err_t r = cap_insert(&p->caps, c->result_obj, c->result_iface,
+                         CAP_HOLD_RESULT, 0, &id);
+    spin_unlock_irqrestore(&p->lock, f);
+    kobj_put(c->result_obj);            /* the table holds its own ref */
+    c->result_obj = NULL;
+    if (r)
+        return call_fail(c, r, "no capability slot for the result");
+    cqe->cap_count = 1;
+    cqe->cap0 = (struct ring_cap_rec){.cap_id = id,
+                                      .iface_lo = (uint32_t)c->result_iface};
+    return ERR_OK;
+}
+
+/* Serialize results to the user buffer; cqe->result = bytes. */
+static err_t call_copy_results(struct call_ctx *c, struct capnp_builder *b,
+                               struct ring_cqe *cqe)
+{
+    const struct ring_sqe *sqe = c->sqe;
+    if (capnp_builder_error(b) != CAPNP_OK)
+        return call_fail(c, ERR_TOOSMALL, "results exceed the kernel's limit");
+    size_t n = capnp_builder_size(b);
+    if (n > sqe->result_len)
+        return call_fail(c, ERR_TOOSMALL, "result buffer too small");
+    uint8_t *out = kmalloc(n);
+    if (!out)
+        return call_fail(c, ERR_NOMEM, "no kernel memory for results");
+    err_t r = ERR_OK;
+    if (capnp_builder_serialize(b, out, n, &n) != CAPNP_OK)
+        r = call_fail(c, ERR_TOOSMALL, "result serialization failed");
+    else if (copy_to_user(sqe->result_addr, out, n)) {
+        c->result_fault = true;
+        r = ERR_FAULT;
+    }
+    kfree(out);
+    cqe->result = (int32_t)n;
+    return r;
+}
+
+/* Run the method; returns its error (0) with results in *b. */
+static err_t call_invoke(struct process *p, const struct kiface *ki,
+                         struct call_ctx *c, struct capnp_msg *params,
+                         struct capnp_builder *b, struct ring_cqe *cqe)
+{
+    err_t r = ki->dispatch(c, c->sqe->method_id, params, b);
+    if (!r && capnp_msg_error(params) != CAPNP_OK)
+        r = call_fail(c, ERR_BADFORMAT, "malformed params message");
+    if (r || c->deferred)
+        return r;
+    if (c->result_obj && (r = call_result_cap(p, c, cqe)))
+        return r;
+    return call_copy_results(c, b, cqe);
+}
+
+/* Everything after the cap lookup; returns false if deferred. */
+static bool call_run(struct process *p, const struct ring_sqe *sqe,
+                     struct ring_cqe *cqe, struct kobj *obj,
+                     const struct kiface *ki)
+{
+    if (!user_range_ok(sqe->result_addr, sqe->result_len)) {
+        cqe->result = CAP_ERR_INVALID_RESULT_BUFFER;
+        cqe->aux = ERR_FAULT;
+        return true;
+    }
+    uint64_t *pbuf;
+    struct capnp_msg params;
+    if (!call_params(sqe, &pbuf, &params, cqe)) {
+        kfree(pbuf);
+        return true;
+    }
+    uint32_t arena = sqe->result_len < RESULT_ARENA_MIN ? RESULT_ARENA_MIN
+                     : sqe->result_len > CALL_RESULT_MAX ? CALL_RESULT_MAX
+                                                         : sqe->result_len;
+    uint64_t *words = kmalloc(arena);
+    struct call_ctx c = {.caller = p, .target = obj, .sqe = sqe};
+    struct capnp_builder b;
+    err_t r = ERR_NOMEM;
+    if (words) {
+        capnp_builder_init(&b, words, arena / 8);
+        r = call_invoke(p, ki, &c, &params, &b, cqe);
+    }
+    if (c.result_obj)
+        kobj_put(c.result_obj);
+    if (c.result_fault) {
+        cqe->result = CAP_ERR_INVALID_RESULT_BUFFER;
+        cqe->aux = ERR_FAULT;
+    } else if (r) {
+        call_exception(sqe, cqe, r, c.error_msg);
+    }
+    kfree(words);
+    kfree(pbuf);
+    return !(c.deferred && !r);
+}
+
+bool call_dispatch(struct process *p, const struct ring_sqe *sqe,
+                   struct ring_cqe *cqe)
+{
+    struct kobj *obj;
+    uint64_t iface;
+    err_t r = call_get_target(p, sqe->cap_id, &obj, &iface);
+    if (r) {
+        cqe->result = CAP_ERR_INVOKE_FAILED;
+        cqe->aux = (uint32_t)r;
+        return true;
+    }
+    const struct kiface *ki = kiface_find(obj->ops->type, iface);
+    bool post = true;
+    if (!ki) {
+        cqe->result = CAP_ERR_INVOKE_FAILED;
+        cqe->aux = ERR_NOSYS;
+    } else {
+        post = call_run(p, sqe, cqe, obj, ki);
+    }
+    kobj_put(obj);
+    return post;
+}

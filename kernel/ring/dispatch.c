@@ -1,0 +1,162 @@
+/*
+ * dispatch.c - cap_enter: drain the submission queue, run each operation,
+ * post its completion.
+ *
+ * Each SQE is copied out of the shared page exactly once (ring_sq_pop),
+ * checked (ring_sqe_check) and dispatched through ring_ops[], indexed by
+ * opcode.  At most RING_DRAIN_MAX SQEs are handled per cap_enter, and none
+ * is consumed unless a completion slot is free beyond those promised to
+ * deferred operations (p->cq_reserved), so no completion is ever dropped.
+ * The process lock is held only around ring and cap-table accesses, never
+ * while a method runs.
+ */
+#include <abi/ring.h>
+#include <abi/syscall.h>
+#include <kernel/call.h>
+#include <kernel/clock.h>
+#include <kernel/cpu.h>
+#include <kernel/printk.h>
+#include <kernel/proc.h>
+#include <kernel/ring.h>
+#include <kernel/sched.h>
+#include <kernel/thread.h>
+
+typedef bool (*ring_op_fn)(struct process *p, const struct ring_sqe *sqe,
+                           struct ring_cqe *cqe);
+
+static bool op_nop(struct process *p, const struct ring_sqe *sqe,
+                   struct ring_cqe *cqe)
+{
+    (void)p;
+    (void)sqe;
+    cqe->result = 0;
+    return true;
+}
+
+static bool op_release(struct process *p, const struct ring_sqe *sqe,
+                       struct ring_cqe *cqe)
+{
+    uint64_t f = spin_lock_irqsave(&p->lock);
+    err_t r = cap_release(&p->caps, sqe->cap_id);
+    spin_unlock_irqrestore(&p->lock, f);
+    cqe->result = r ? CAP_ERR_INVOKE_FAILED : 0;
+    cqe->aux = (uint32_t)r;
+    return true;
+}
+
+/* RECV/RETURN need an endpoint; no endpoint exists before the IPC issue,
+ * so every cap fails the interface check with WRONGTYPE. */
+static bool op_endpoint(struct process *p, const struct ring_sqe *sqe,
+                        struct ring_cqe *cqe)
+{
+    struct cap_entry *e;
+    uint64_t f = spin_lock_irqsave(&p->lock);
+    err_t r = cap_lookup(&p->caps, sqe->cap_id, 0, &e);
+    spin_unlock_irqrestore(&p->lock, f);
+    cqe->result = CAP_ERR_INVOKE_FAILED;
+    cqe->aux = r ? (uint32_t)r : ERR_WRONGTYPE;
+    return true;
+}
+
+static bool op_unsupported(struct process *p, const struct ring_sqe *sqe,
+                           struct ring_cqe *cqe)
+{
+    (void)p;
+    (void)sqe;
+    cqe->result = CAP_ERR_UNSUPPORTED_OPCODE;
+    return true;
+}
+
+static const ring_op_fn ring_ops[RING_OP__COUNT] = {
+    [RING_OP_NOP] = op_nop,
+    [RING_OP_CALL] = call_dispatch,
+    [RING_OP_RECV] = op_endpoint,
+    [RING_OP_RETURN] = op_endpoint,
+    [RING_OP_RELEASE] = op_release,
+    [RING_OP_FINISH] = op_unsupported,
+};
+_Static_assert(sizeof ring_ops / sizeof ring_ops[0] == RING_OP__COUNT,
+               "every opcode has a handler");
+
+/* Free CQ slots not promised to deferred completions (p->lock held). */
+static bool ring_room(struct process *p)
+{
+    uint32_t used = ring_cq_available(&p->ring, p->ring_kva);
+    return used < RING_CQ_ENTRIES &&
+           RING_CQ_ENTRIES - used > p->cq_reserved;
+}
+
+/* Handle one SQE; false when there is nothing (more) to do. */
+static bool ring_step(struct process *p)
+{
+    struct ring_sqe sqe;
+    uint64_t f = spin_lock_irqsave(&p->lock);
+    bool ok = ring_room(p) && ring_sq_pop(&p->ring, p->ring_kva, &sqe);
+    spin_unlock_irqrestore(&p->lock, f);
+    if (!ok)
+        return false;
+    struct ring_cqe cqe = {.user_data = sqe.user_data};
+    int bad = ring_sqe_check(&sqe);
+    bool post = true;
+    if (bad)
+        cqe.result = bad;
+    else
+        post = ring_ops[sqe.opcode](p, &sqe, &cqe);
+    if (post)
+        proc_post_cqe(p, &cqe, false);
+    return true;
+}
+
+/* True once the wait of thread t in cap_enter is satisfied (sched_lock). */
+static bool wait_done(struct process *p, uint32_t min)
+{
+    return ring_cq_available(&p->ring, p->ring_kva) >= min;
+}
+
+int64_t cap_enter(uint64_t min_complete, uint64_t timeout_ns)
+{
+    struct process *p = proc_current();
+    struct thread *t = thread_current();
+    if (min_complete > RING_CQ_ENTRIES)
+        return CAP_ERR_INVALID_REQUEST;
+    for (uint32_t n = 0; n < RING_DRAIN_MAX && ring_step(p); n++)
+        ;
+    uint64_t now = clock_ns();
+    uint64_t deadline = timeout_ns == CAP_ENTER_NO_TIMEOUT ? UINT64_MAX
+                        : now + timeout_ns < now ? UINT64_MAX
+                                                 : now + timeout_ns;
+    for (;;) {
+        uint64_t f = spin_lock_irqsave(&sched_lock);
+        if (wait_done(p, (uint32_t)min_complete) || timeout_ns == 0 ||
+            clock_ns() >= deadline) {
+            spin_unlock_irqrestore(&sched_lock, f);
+            break;
+        }
+        t->wait_min = (uint32_t)min_complete;
+        t->wait_deadline_ns = deadline;
+        sched_block_locked();
+        t->wait_deadline_ns = UINT64_MAX;
+        t->wait_min = 0;
+        spin_unlock_irqrestore(&sched_lock, f);
+    }
+    return ring_cq_available(&p->ring, p->ring_kva);
+}
+
+void proc_post_cqe(struct process *p, const struct ring_cqe *cqe,
+                   bool reserved)
+{
+    uint64_t f = spin_lock_irqsave(&p->lock);
+    if (p->state == PROC_ALIVE && p->ring_kva) {
+        if (reserved)
+            p->cq_reserved--;
+        ring_cq_post(&p->ring, p->ring_kva, cqe);
+    }
+    spin_unlock_irqrestore(&p->lock, f);
+    /* Wake the process if its cap_enter wait is now satisfied. */
+    f = spin_lock_irqsave(&sched_lock);
+    struct thread *t = p->thread;
+    if (t && t->state == THREAD_BLOCKED && p->ring_kva &&
+        wait_done(p, t->wait_min))
+        sched_wake_locked(t);
+    spin_unlock_irqrestore(&sched_lock, f);
+}

@@ -1,0 +1,257 @@
+/*
+ * ring_core.c - kernel side of the capability ring: index arithmetic,
+ * single-fetch SQE copies, completion posting and SQE validation.
+ *
+ * Theory of operation
+ *
+ * The ring page is shared with a process that may write any byte of it at
+ * any time, from another CPU.  So:
+ *
+ *  - The kernel's indices (sq_head, cq_tail) live in struct ring_kstate in
+ *    kernel memory.  The copies in the page header are outputs only; the
+ *    masks and abi_version in the page are never read back.
+ *  - The user's indices (sq_tail, cq_head) are read once per operation with
+ *    an acquire load, then judged by the free-running u32 difference from
+ *    the kernel's index: `tail - head` in 0..RING_SQ_ENTRIES is sane, any
+ *    other value (far ahead, or behind, which wraps to a huge number) is
+ *    corrupt.  Slots are index & (N - 1) with the constant N, so no user
+ *    value ever becomes an array index.
+ *  - An SQE is copied out with one volatile read of each 64-bit word, then
+ *    sq_head is published with a release store (the copy completes before
+ *    the process may reuse the slot).  Validation and dispatch look only at
+ *    the copy: there is no second fetch to race with.
+ *  - A CQE is written word by word, then cq_tail is published with a
+ *    release store, so a process that acquire-loads cq_tail sees the whole
+ *    entry.
+ *
+ * Policy: cap_enter checks ring_cq_has_space before each ring_sq_pop and
+ * stops consuming when the CQ is full, so a completion is never dropped and
+ * cq_overflow stays 0; it moves only if the process rewinds cq_head between
+ * the check and the post (its own loss, counted).  A corrupt sq_tail
+ * consumes nothing and is counted in sq_dropped; the process recovers by
+ * writing a sane tail (it can read sq_head).  At most RING_DRAIN_MAX SQEs
+ * are consumed per cap_enter.
+ *
+ * Locking: none inside; the caller holds the owning process's lock.
+ */
+#include <common/string.h>
+#include <kernel/ring_core.h>
+
+/* 64-bit word access to ring memory that aliases the ABI structs. */
+typedef uint64_t __attribute__((may_alias)) ring_word_t;
+
+#define SQE_WORDS (sizeof(struct ring_sqe) / sizeof(uint64_t))
+#define CQE_WORDS (sizeof(struct ring_cqe) / sizeof(uint64_t))
+
+_Static_assert(RING_SQ_OFFSET % 8 == 0 && RING_CQ_OFFSET % 8 == 0,
+               "ring arrays are word aligned");
+_Static_assert((RING_SQ_ENTRIES & (RING_SQ_ENTRIES - 1)) == 0 &&
+               (RING_CQ_ENTRIES & (RING_CQ_ENTRIES - 1)) == 0,
+               "ring sizes are powers of two");
+
+/* Zero k and the page, then publish the constants. */
+void ring_kstate_init(struct ring_kstate *k, void *page)
+{
+    struct ring_header *h = ring_hdr(page);
+
+    memset(k, 0, sizeof(*k));
+    memset(page, 0, RING_PAGE_SIZE);
+    h->sq_mask = RING_SQ_ENTRIES - 1;
+    h->cq_mask = RING_CQ_ENTRIES - 1;
+    h->abi_version = RING_ABI_VERSION;
+}
+
+/* Copy one SQE out of shared memory, reading each word exactly once. */
+static void sqe_fetch_once(struct ring_sqe *out, const void *src)
+{
+    const volatile ring_word_t *s = src;
+    uint64_t w[SQE_WORDS];
+
+    for (size_t i = 0; i < SQE_WORDS; i++)
+        w[i] = s[i];
+    memcpy(out, w, sizeof(*out));
+}
+
+/* The user's sq_tail, read once; *ok = false if it is insane. */
+static uint32_t sq_pending(const struct ring_kstate *k, void *page, bool *ok)
+{
+    uint32_t tail = __atomic_load_n(&ring_hdr(page)->sq_tail,
+                                    __ATOMIC_ACQUIRE);
+    uint32_t n = tail - k->sq_head;
+
+    *ok = n <= RING_SQ_ENTRIES;
+    return *ok ? n : 0;
+}
+
+/* Consume the next SQE into *out; false if none or the tail is corrupt. */
+bool ring_sq_pop(struct ring_kstate *k, void *page, struct ring_sqe *out)
+{
+    struct ring_header *h = ring_hdr(page);
+    bool ok;
+    uint32_t n = sq_pending(k, page, &ok);
+
+    if (!ok) {
+        k->sq_corrupt++;
+        __atomic_store_n(&h->sq_dropped, k->sq_corrupt, __ATOMIC_RELAXED);
+        return false;
+    }
+    if (n == 0)
+        return false;
+    sqe_fetch_once(out, &ring_sq(page)[k->sq_head & (RING_SQ_ENTRIES - 1)]);
+    k->sq_head++;
+    __atomic_store_n(&h->sq_head, k->sq_head, __ATOMIC_RELEASE);
+    return true;
+}
+
+/* SQEs waiting, 0 for a corrupt tail. */
+uint32_t ring_sq_pending(const struct ring_kstate *k, void *page)
+{
+    bool ok;
+
+    return sq_pending(k, page, &ok);
+}
+
+/* Unconsumed CQEs per the user's cq_head (read once); *ok if sane. */
+static uint32_t cq_used(const struct ring_kstate *k, void *page, bool *ok)
+{
+    uint32_t head = __atomic_load_n(&ring_hdr(page)->cq_head,
+                                    __ATOMIC_ACQUIRE);
+    uint32_t n = k->cq_tail - head;
+
+    *ok = n <= RING_CQ_ENTRIES;
+    return *ok ? n : RING_CQ_ENTRIES;
+}
+
+/* Room for one more CQE?  An insane cq_head counts as full. */
+bool ring_cq_has_space(struct ring_kstate *k, void *page)
+{
+    bool ok;
+    uint32_t n = cq_used(k, page, &ok);
+
+    if (!ok)
+        k->cq_bad_head++;
+    return n < RING_CQ_ENTRIES;
+}
+
+/* Write one CQE and publish it; drop and count it if there is no room. */
+bool ring_cq_post(struct ring_kstate *k, void *page,
+                  const struct ring_cqe *cqe)
+{
+    struct ring_header *h = ring_hdr(page);
+    volatile ring_word_t *d;
+    uint64_t w[CQE_WORDS];
+
+    if (!ring_cq_has_space(k, page)) {
+        k->cq_overflow++;
+        __atomic_store_n(&h->cq_overflow, k->cq_overflow, __ATOMIC_RELAXED);
+        return false;
+    }
+    memcpy(w, cqe, sizeof(w));
+    d = (volatile ring_word_t *)&ring_cq(page)[k->cq_tail &
+                                               (RING_CQ_ENTRIES - 1)];
+    for (size_t i = 0; i < CQE_WORDS; i++)
+        d[i] = w[i];
+    k->cq_tail++;
+    __atomic_store_n(&h->cq_tail, k->cq_tail, __ATOMIC_RELEASE);
+    return true;
+}
+
+/* Completions the process has not consumed (full if cq_head is insane). */
+uint32_t ring_cq_available(const struct ring_kstate *k, void *page)
+{
+    bool ok;
+
+    return cq_used(k, page, &ok);
+}
+
+/* ---- SQE validation ------------------------------------------------------ */
+
+/* Field groups an opcode may set; every other group must be zero. */
+enum sqe_field {
+    SQF_CAP = 1u << 0,     /* cap_id */
+    SQF_METHOD = 1u << 1,  /* method_id */
+    SQF_CALLID = 1u << 2,  /* call_id */
+    SQF_PARAMS = 1u << 3,  /* addr, len */
+    SQF_RESULT = 1u << 4,  /* result_addr, result_len */
+    SQF_XFER = 1u << 5,    /* xfer_count, xfer_addr */
+    SQF_FLAGS = 1u << 6,   /* SQE_F_RETURN_EXCEPTION */
+};
+
+/* Per-opcode rule: dispatched or reserved, and which groups it uses. */
+struct sqe_rule {
+    uint8_t known;      /* opcode value is defined by the ABI */
+    uint8_t dispatched; /* 0: CAP_ERR_UNSUPPORTED_OPCODE */
+    uint8_t fields;     /* enum sqe_field bits */
+};
+
+static const struct sqe_rule sqe_rules[] = {
+    [RING_OP_NOP] = {1, 1, 0},
+    [RING_OP_CALL] = {1, 1, SQF_CAP | SQF_METHOD | SQF_PARAMS | SQF_RESULT |
+                                SQF_XFER},
+    [RING_OP_RECV] = {1, 1, SQF_CAP | SQF_RESULT},
+    [RING_OP_RETURN] = {1, 1, SQF_CALLID | SQF_PARAMS | SQF_XFER | SQF_FLAGS},
+    [RING_OP_RELEASE] = {1, 1, SQF_CAP},
+    [RING_OP_FINISH] = {1, 0, 0},
+};
+_Static_assert(sizeof(sqe_rules) / sizeof(sqe_rules[0]) == RING_OP__COUNT,
+               "one rule per opcode");
+
+/* True if a field group the opcode does not use is non-zero. */
+static bool uses_forbidden(const struct ring_sqe *s, unsigned allowed)
+{
+    if (!(allowed & SQF_CAP) && s->cap_id)
+        return true;
+    if (!(allowed & SQF_METHOD) && s->method_id)
+        return true;
+    if (!(allowed & SQF_CALLID) && s->call_id)
+        return true;
+    if (!(allowed & SQF_PARAMS) && (s->addr || s->len))
+        return true;
+    if (!(allowed & SQF_RESULT) && (s->result_addr || s->result_len))
+        return true;
+    if (!(allowed & SQF_XFER) && (s->xfer_count || s->xfer_addr))
+        return true;
+    return !(allowed & SQF_FLAGS) && s->flags;
+}
+
+/* A user buffer [addr, addr + len) is well-formed: non-null and no wrap. */
+static bool buf_ok(uint64_t addr, uint64_t len)
+{
+    return len == 0 || (addr != 0 && addr + len > addr);
+}
+
+/* Transfer descriptors: count in range, address iff count, no wrap. */
+static bool xfer_ok(const struct ring_sqe *s)
+{
+    if (s->xfer_count > RING_MAX_XFER)
+        return false;
+    if ((s->xfer_count == 0) != (s->xfer_addr == 0))
+        return false;
+    return buf_ok(s->xfer_addr,
+                  (uint64_t)s->xfer_count * sizeof(struct ring_xfer));
+}
+
+/* Validate one SQE copy; 0 or the CAP_ERR_* of the first broken rule. */
+int ring_sqe_check(const struct ring_sqe *s)
+{
+    const struct sqe_rule *r;
+
+    if (s->opcode >= RING_OP__COUNT || !sqe_rules[s->opcode].known)
+        return CAP_ERR_INVALID_REQUEST;
+    r = &sqe_rules[s->opcode];
+    if (!r->dispatched)
+        return CAP_ERR_UNSUPPORTED_OPCODE;
+    if (s->rsvd0 || s->rsvd1 || s->pipeline_dep || s->pipeline_field)
+        return CAP_ERR_INVALID_REQUEST;
+    if (s->flags & ~SQE_F__KNOWN)
+        return CAP_ERR_INVALID_REQUEST;
+    if (uses_forbidden(s, r->fields))
+        return CAP_ERR_INVALID_REQUEST;
+    if (!xfer_ok(s))
+        return CAP_ERR_INVALID_REQUEST;
+    if (!buf_ok(s->addr, s->len))
+        return CAP_ERR_INVALID_PARAMS_BUFFER;
+    if (!buf_ok(s->result_addr, s->result_len))
+        return CAP_ERR_INVALID_RESULT_BUFFER;
+    return 0;
+}
