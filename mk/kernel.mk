@@ -62,9 +62,9 @@ $(KTEST_ELF): $(BUILD)/$(COMPILER)/capos-test.elf
 	cp $< $@
 
 TEST_ISO := $(BUILD)/capos-test.iso
-$(ISO): $(KERNEL_ELF) tools/mkiso.sh
+$(ISO): $(KERNEL_ELF) $(MANIFEST) tools/mkiso.sh
 	@echo "  ISO     $@"
-	$(Q)tools/mkiso.sh $(KERNEL_ELF) $@ ""
+	$(Q)tools/mkiso.sh $(KERNEL_ELF) $@ "" $(MANIFEST) manifest
 $(TEST_ISO): $(KTEST_ELF) tools/mkiso.sh
 	@echo "  ISO     $@"
 	$(Q)tools/mkiso.sh $(KTEST_ELF) $@ "test=boot"
@@ -73,20 +73,29 @@ all: $(KERNEL_ELF) $(KTEST_ELF) $(ISO) $(TEST_ISO)
 
 # ---- running ---------------------------------------------------------------
 .PHONY: run run-iso gdb
-run: deps $(KERNEL_ELF) $(ISO)
-	@tools/run-qemu.sh $(if $(ISO_BOOT),iso,$(if $(UEFI),uefi,pvh)) $(KERNEL_ELF)
+run: deps
+	@$(MAKE) --no-print-directory $(KERNEL_ELF) $(MANIFEST) $(if $(ISO_BOOT)$(UEFI),$(ISO))
+	@INITRD=$(MANIFEST) tools/run-qemu.sh $(if $(ISO_BOOT),iso,$(if $(UEFI),uefi,pvh)) $(KERNEL_ELF)
 
-gdb: deps $(KERNEL_ELF) $(ISO)
-	@GDB=1 tools/run-qemu.sh pvh $(KERNEL_ELF)
+gdb: deps
+	@$(MAKE) --no-print-directory $(KERNEL_ELF) $(MANIFEST)
+	@GDB=1 INITRD=$(MANIFEST) tools/run-qemu.sh pvh $(KERNEL_ELF)
 
 # ---- tests -------------------------------------------------------------------
 TEST_SUITES += ktest system
 .PHONY: suite-ktest suite-system
 suite-ktest: $(KTEST_ELF)
 	@$(SUITE) ktest python3 tests/system/run.py --ktest $(KTEST_ELF)
-suite-system: $(KERNEL_ELF) $(KTEST_ELF) $(ISO) $(TEST_ISO)
+suite-system: $(KERNEL_ELF) $(KTEST_ELF) $(ISO) $(TEST_ISO) $(MANIFEST)
 	@$(SUITE) system python3 tests/system/run.py tests/system/cases.txt
 TEST_SUITES += harness
 .PHONY: suite-harness
 suite-harness: $(KTEST_ELF)
 	@$(SUITE) harness python3 tests/system/test_harness.py
+
+# The clang build of the test kernel, booted too (CI builds with both).
+TEST_SUITES += ktest-clang
+.PHONY: suite-ktest-clang
+suite-ktest-clang:
+	@$(MAKE) --no-print-directory CC=clang $(BUILD)/clang/capos-test.elf > $(BUILD)/clang-build.log 2>&1 || cat $(BUILD)/clang-build.log
+	@$(SUITE) ktest-clang python3 tests/system/run.py --ktest $(BUILD)/clang/capos-test.elf

@@ -105,7 +105,7 @@ static void vacate(struct cap_table *t, uint32_t idx)
         t->retired++;
         return;
     }
-    e->gen += 0;
+    e->gen++;
     e->state = CAP_SLOT_FREE;
     free_push(t, idx);
 }

@@ -125,6 +125,7 @@ static err_t spawn_entry(capos_service_entry_r s, struct process **out)
     struct capnp_text name = capos_service_entry_get_name(s);
     struct capnp_data elf;
     char cname[MANIFEST_NAME_MAX + 1] = {0};
+    manifest_rewind(&boot_manifest);
     memcpy(cname, name.str, name.len);
     manifest_binary(&boot_manifest, capos_service_entry_get_binary(s), &elf);
     const char *detail = NULL;
@@ -194,20 +195,28 @@ static bool proc_has_exited(void *arg)
     return p->state == PROC_EXITED && !p->thread && !cpu_this()->reap;
 }
 
-/* args[0] = description, args[1] = "expect=<exit code>" (default 0). */
-static int64_t expected_exit(capos_service_entry_r s, struct capnp_text *desc)
+/* args[0] = description, args[1] = "expect=<exit code>" (default 0) or
+ * "expect=reject:<ERR name>" (the binary must be refused with that error;
+ * *reject gets the name). */
+static int64_t expected_exit(capos_service_entry_r s, struct capnp_text *desc,
+                             struct capnp_text *reject)
 {
     struct capnp_list args = capos_service_entry_get_args(s);
     struct capnp_ptr p0 = capnp_list_ptr(&args, 0), p1 = capnp_list_ptr(&args, 1);
-    *desc = capnp_list_len(&args) > 0 ? capnp_ptr_read_text(&p0, (struct capnp_text){"", 0})
-                                      : (struct capnp_text){"", 0};
+    static const struct capnp_text none = {"", 0};
+    *desc = capnp_list_len(&args) > 0 ? capnp_ptr_read_text(&p0, none) : none;
+    *reject = none;
     if (capnp_list_len(&args) < 2)
         return 0;
-    struct capnp_text e = capnp_ptr_read_text(&p1, (struct capnp_text){"", 0});
+    struct capnp_text e = capnp_ptr_read_text(&p1, none);
     int64_t v = 0, sign = 1;
     uint32_t i = 7;     /* after "expect=" */
-    if (e.len < 8 || memcmp(e.str, "expect=", 7))
+    if (e.len < 8 || memcmp(e.str, "expect=", 7) != 0)
         return 0;
+    if (e.len > 14 && memcmp(e.str + 7, "reject:", 7) == 0) {
+        *reject = (struct capnp_text){e.str + 14, e.len - 14};
+        return 0;
+    }
     if (e.str[i] == '-') {
         sign = -1;
         i++;
@@ -217,40 +226,61 @@ static int64_t expected_exit(capos_service_entry_r s, struct capnp_text *desc)
     return sign * v;
 }
 
+static void print_leaks(const struct leak_snapshot *b, const struct leak_snapshot *a)
+{
+    printk("  leak: frames %llu->%llu heap %llu->%llu procs %llu->%llu "
+           "threads %llu->%llu waits %llu->%llu\n",
+           (unsigned long long)b->frames, (unsigned long long)a->frames,
+           (unsigned long long)b->heap, (unsigned long long)a->heap,
+           (unsigned long long)b->procs, (unsigned long long)a->procs,
+           (unsigned long long)b->threads, (unsigned long long)a->threads,
+           (unsigned long long)b->waits, (unsigned long long)a->waits);
+}
+
+/* Start s and wait for its exit; returns the spawn error (0 if it ran). */
+static err_t run_test_process(capos_service_entry_r s, int64_t *code,
+                              char *reason, size_t n)
+{
+    struct process *p;
+    err_t r = spawn_entry(s, &p);
+    if (r)
+        return r;
+    proc_start(p);
+    sched_idle_until(proc_has_exited, p);
+    *code = p->exit_code;
+    strlcpy(reason, p->exit_reason, n);
+    kobj_put(&p->obj);
+    return ERR_OK;
+}
+
 /* Run one test service; true if it passed. */
 static bool run_one_test(capos_service_entry_r s)
 {
-    struct capnp_text name = capos_service_entry_get_name(s), desc;
-    int64_t want = expected_exit(s, &desc);
+    struct capnp_text name = capos_service_entry_get_name(s), desc, reject;
+    int64_t want = expected_exit(s, &desc, &reject), code = 0;
     struct leak_snapshot before, after;
+    char reason[96] = "";
     leak_snapshot(&before);
-    struct process *p;
-    if (spawn_entry(s, &p)) {
-        printk("FAIL %.*s: could not start\n", (int)name.len, name.str);
-        return false;
-    }
-    proc_start(p);
-    sched_idle_until(proc_has_exited, p);
-    int64_t code = p->exit_code;
-    char reason[96];
-    strlcpy(reason, p->exit_reason, sizeof reason);
-    kobj_put(&p->obj);
+    err_t r = run_test_process(s, &code, reason, sizeof reason);
     leak_snapshot(&after);
     bool leak = memcmp(&before, &after, sizeof before) != 0;
-    bool ok = code == want && !leak;
+    bool ok;
+    if (reject.len) {
+        ok = r && manifest_text_eq(reject, err_name(r));
+        if (!ok)
+            printk("  expected rejection %.*s, got %s\n", (int)reject.len,
+                   reject.str, r ? err_name(r) : "a running process");
+    } else {
+        ok = !r && code == want;
+        if (!ok)
+            printk("  exit code %lld (%s), expected %lld%s\n", (long long)code,
+                   reason, (long long)want, r ? "; could not start" : "");
+    }
+    if (leak)
+        print_leaks(&before, &after);
+    ok = ok && !leak;
     printk("%s %.*s - %.*s\n", ok ? "PASS" : "FAIL", (int)name.len, name.str,
            (int)desc.len, desc.str);
-    if (code != want)
-        printk("  exit code %lld (%s), expected %lld\n", (long long)code,
-               reason, (long long)want);
-    if (leak)
-        printk("  leak: frames %llu->%llu heap %llu->%llu procs %llu->%llu "
-               "threads %llu->%llu waits %llu->%llu\n",
-               (unsigned long long)before.frames, (unsigned long long)after.frames,
-               (unsigned long long)before.heap, (unsigned long long)after.heap,
-               (unsigned long long)before.procs, (unsigned long long)after.procs,
-               (unsigned long long)before.threads, (unsigned long long)after.threads,
-               (unsigned long long)before.waits, (unsigned long long)after.waits);
     return ok;
 }
 
@@ -262,6 +292,7 @@ void boot_run_manifest_tests(const struct boot_info *bi)
         capos_system_manifest_get_init_config(boot_manifest.root));
     int passed = 0, failed = 0;
     for (uint32_t i = 0; i < capos_service_entry_rlist_len(sl); i++) {
+        manifest_rewind(&boot_manifest);
         if (run_one_test(capos_service_entry_rlist_get(sl, i)))
             passed++;
         else

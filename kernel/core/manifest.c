@@ -293,6 +293,8 @@ err_t manifest_open(struct manifest *m, const void *buf, size_t len,
     if (ce != CAPNP_OK)
         return bad(why, n, ERR_BADFORMAT, "manifest is not a valid message: %s",
                    capnp_strerror(ce));
+    m->traversal = o.traversal_limit;
+    manifest_rewind(m);
     m->root = capos_system_manifest_read_root(&m->msg);
     m->len = len;
     uint32_t v = capos_system_manifest_get_schema_version(m->root);

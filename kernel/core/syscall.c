@@ -24,7 +24,10 @@ static void sys_cap_enter(struct trap_frame *tf)
 
 static void sys_exit(struct trap_frame *tf)
 {
-    proc_exit(proc_current(), (int64_t)tf->rdi, "exit");
+    struct process *p = proc_current();
+    if (!p)
+        panic("syscall: exit without a current process");
+    proc_exit(p, (int64_t)tf->rdi, "exit");
 }
 
 static const syscall_fn syscalls[SYS__COUNT] = {

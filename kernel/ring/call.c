@@ -24,8 +24,9 @@
 
 #define RESULT_ARENA_MIN 512u
 
-/* An empty message: one segment of one null root word. */
-static const uint64_t empty_msg[2] = {0, 0};
+/* An empty message: a segment table saying "one segment of one word",
+ * then that word, a null root pointer. */
+static const uint64_t empty_msg[2] = {1ull << 32, 0};
 
 /* Look up cap `id` of p and take a reference on its object. */
 static err_t call_get_target(struct process *p, uint32_t id,

@@ -98,8 +98,10 @@ static bool ring_step(struct process *p)
     struct ring_cqe cqe = {.user_data = sqe.user_data};
     int bad = ring_sqe_check(&sqe);
     bool post = true;
-    if (bad)
+    if (bad) {
         cqe.result = bad;
+        cqe.aux = bad == CAP_ERR_INVALID_REQUEST ? ERR_INVAL : ERR_FAULT;
+    }
     else
         post = ring_ops[sqe.opcode](p, &sqe, &cqe);
     if (post)

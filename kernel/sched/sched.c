@@ -81,6 +81,7 @@ static struct thread *thread_alloc(void)
 
 void thread_free(struct thread *t)
 {
+    kfree(t->fpu);
     pmm_free_contig(t->kstack_pa, KSTACK_PAGES);
     kfree(t);
     threads_live--;
@@ -93,6 +94,13 @@ struct thread *thread_create_user(struct process *p, uint64_t entry,
     struct thread *t = thread_alloc();
     if (!t)
         return NULL;
+    t->fpu = kzalloc(512);
+    if (!t->fpu) {
+        thread_free(t);
+        return NULL;
+    }
+    *(uint16_t *)(t->fpu + 0) = 0x037f;     /* FCW: default x87 control */
+    *(uint32_t *)(t->fpu + 24) = 0x1f80;    /* MXCSR: default, all masked */
     t->proc = p;
     t->state = THREAD_BLOCKED;
     struct trap_frame *tf = (struct trap_frame *)(uintptr_t)
@@ -146,6 +154,10 @@ static void sched_switch(void)
         c->arch.tss.rsp[0] = next->kstack_top;
         c->kstack_top = next->kstack_top;
     }
+    if (prev->fpu && prev->state != THREAD_DEAD)
+        fpu_save(prev->fpu);
+    if (next->fpu)
+        fpu_restore(next->fpu);
     proc_activate(next->proc);
     arch_switch(&prev->ksp, next->ksp);
     sched_reap(cpu_this());

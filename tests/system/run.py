@@ -4,6 +4,8 @@
 Usage:
   run.py CASES_FILE [NAME_FILTER]   run the cases listed in CASES_FILE
   run.py --ktest KERNEL             run the in-kernel self tests (test=ktest)
+  run.py --manifest KERNEL MANIFEST run the user-space system tests of a test
+                                    manifest (test=manifest)
 
 A case line is:  name | boot | image | cmdline | expect | timeout_s [| regex]
   boot:    pvh (kernel ELF with qboot), iso (GRUB under SeaBIOS),
@@ -14,6 +16,7 @@ A case line is:  name | boot | image | cmdline | expect | timeout_s [| regex]
            hang             no verdict before the timeout
            reset            QEMU exited 0 and logged "Triple fault"
                             (-d cpu_reset): the CPU reset under -no-reboot
+  cmdline: may start with initrd=<file>: a boot module for pvh boots
   regex:   optional; the serial log must also match it (e.g. the decoded
            page-fault cause)
 
@@ -51,7 +54,7 @@ def classify(rc, log, timed_out, qemu_log=""):
     return "qemu-status-%d" % rc
 
 
-def boot(name, boot_mode, image, cmdline, timeout):
+def boot(name, boot_mode, image, cmdline, timeout, initrd=None):
     """Boot one image; returns (outcome, seconds, log path)."""
     os.makedirs(LOGDIR, exist_ok=True)
     log_path = os.path.join(LOGDIR, name + ".serial.log")
@@ -60,6 +63,8 @@ def boot(name, boot_mode, image, cmdline, timeout):
     env = dict(os.environ, SERIAL="file:" + log_path)
     if boot_mode == "pvh":
         env["APPEND"] = cmdline
+        if initrd:
+            env["INITRD"] = initrd
     else:
         env["ISO_IMAGE"] = image
     cmd = [os.path.join(ROOT, "tools", "run-qemu.sh"), boot_mode, image,
@@ -104,8 +109,12 @@ def run_cases(path, name_filter):
         name, mode, image, cmdline, want, timeout, regex = fields
         if name_filter and not name.startswith(name_filter):
             continue
+        initrd = None
+        words = cmdline.split()
+        if words and words[0].startswith("initrd="):
+            initrd, cmdline = words[0][7:], " ".join(words[1:])
         outcome, secs, log_path, log = boot(name, mode, image, cmdline,
-                                            float(timeout))
+                                            float(timeout), initrd)
         if regex and outcome == want and not re.search(regex, log, re.M):
             outcome += " (log lacks /%s/)" % regex
         ok = outcome == want
@@ -117,11 +126,13 @@ def run_cases(path, name_filter):
     return 1 if failed else 0
 
 
-def run_ktest(kernel):
-    outcome, secs, log_path, log = boot("ktest", "pvh", kernel, "test=ktest", 60)
+def run_ktest(kernel, name="ktest", cmdline="test=ktest", initrd=None,
+              sentinel="ktest"):
+    outcome, secs, log_path, log = boot(name, "pvh", kernel, cmdline, 120,
+                                        initrd)
     sys.stdout.write(log)
-    print("ktest: outcome %s in %.1f s (log %s)" % (outcome, secs, log_path))
-    if outcome != "pass:ktest":
+    print("%s: outcome %s in %.1f s (log %s)" % (name, outcome, secs, log_path))
+    if outcome != "pass:" + sentinel:
         if not re.search(r"^\d+ passed, \d+ failed$", log, re.M):
             print("0 passed, 1 failed")
         return 1
@@ -130,7 +141,10 @@ def run_ktest(kernel):
 
 def main():
     if len(sys.argv) >= 3 and sys.argv[1] == "--ktest":
-        return run_ktest(sys.argv[2])
+        return run_ktest(sys.argv[2], "ktest-" + os.path.basename(sys.argv[2]))
+    if len(sys.argv) >= 4 and sys.argv[1] == "--manifest":
+        return run_ktest(sys.argv[2], "manifest", "test=manifest", sys.argv[3],
+                         "manifest")
     if len(sys.argv) >= 2:
         return run_cases(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "")
     print(__doc__)

@@ -71,7 +71,10 @@ void cpu_features_detect(void)
 
 void cpu_features_enable(void)
 {
-    uint64_t cr4 = read_cr4() | CR4_PGE;
+    /* SSE for user space: the kernel itself is built without it and saves
+     * each user thread's state on switch (sched.c). */
+    uint64_t cr4 = read_cr4() | CR4_PGE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+    write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP);
     if (cpu_feat.smep)
         cr4 |= CR4_SMEP;
     if (cpu_feat.smap)

@@ -19,7 +19,15 @@ struct manifest {
     struct capnp_msg msg;
     capos_system_manifest_r root;
     size_t len;
+    uint64_t traversal;     /* the budget each use starts with */
 };
+
+/* Restore the traversal budget before a new walk of a validated manifest
+ * (each spawn reads binaries again; the budget guards one walk). */
+static inline void manifest_rewind(struct manifest *m)
+{
+    m->msg.traversal_left = m->traversal;
+}
 
 /*
  * Parse and validate the manifest in buf[len] (8-byte aligned): framing,

@@ -41,6 +41,7 @@ struct thread {
     uint64_t wait_deadline_ns;    /* UINT64_MAX: none */
     bool wait_timed_out;
     uint64_t fs_base;             /* user FS base (TLS) */
+    uint8_t *fpu;                 /* 512-byte FXSAVE area (user threads) */
 };
 
 /* Set up the scheduler and this CPU's idle thread; never returns when

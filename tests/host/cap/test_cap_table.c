@@ -286,11 +286,12 @@ TEST(cap_generation_exhaustion_retires_slot)
     struct fake_obj f;
     cap_id_t id, first = 0, last = 0;
     uint32_t uses = 0, prev_gen = 0;
-    err_t err;
+    err_t err = ERR_OK;
 
     fake_init(&f);
     tinit(&ct, 1, 1);
-    while ((err = cap_insert(&ct, &f.k, IFACE_A, 0, 0, &id)) == ERR_OK) {
+    while (uses <= CAP_GEN_MAX &&
+           (err = cap_insert(&ct, &f.k, IFACE_A, 0, 0, &id)) == ERR_OK) {
         if (cap_id_gen(id) != prev_gen + 1)
             EXPECT_EQ(cap_id_gen(id), prev_gen + 1);
         prev_gen = cap_id_gen(id);
@@ -326,7 +327,7 @@ TEST(cap_retirement_with_small_generation_limit)
     fake_init(&f);
     tinit(&ct, 4, 4);
     ct.gen_max = 2;
-    for (;;) {
+    for (int guard = 0; guard < 100; guard++) {
         cap_id_t id;
         if (cap_insert(&ct, &f.k, IFACE_A, 0, 0, &id) != ERR_OK)
             break;

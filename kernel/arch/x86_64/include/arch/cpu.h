@@ -148,3 +148,20 @@ static inline void arch_set_fs_base(uint64_t base)
 {
     wrmsr(MSR_FS_BASE, base);
 }
+
+#define CR0_MP (1ull << 1)
+#define CR0_EM (1ull << 2)
+#define CR0_TS (1ull << 3)
+#define CR4_OSFXSR (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
+
+/* Save / restore the x87+SSE state of a user thread (512 bytes, 16-aligned). */
+static inline void fpu_save(void *area)
+{
+    __asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+static inline void fpu_restore(const void *area)
+{
+    __asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+}

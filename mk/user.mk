@@ -1,0 +1,99 @@
+# mk/user.mk - user space: the runtime (lib/capos), the minimal libc
+# (lib/libc), the user programs and their host tests.  See docs/runtime.md.
+#
+#   $(BUILD)/$(COMPILER)/user/libcapos.a   runtime + libc + lib/common +
+#                                          lib/capnp, built for user space
+#   $(BUILD)/$(COMPILER)/user/NAME.elf     a program, linked with user/user.ld
+#   $(BUILD)/user/NAME.elf                 the selected compiler's build
+#                                          without debug info (the manifest
+#                                          embeds /user/init.elf from here;
+#                                          debug with the one above)
+#   make user                              every program
+#   suite host-user                        ring client, CapSet, exceptions,
+#                                          allocator and stdout buffering
+#
+# Adding a program:  $(eval $(call user_program,NAME,SOURCES))
+# e.g. $(eval $(call user_program,hello,user/tests/hello.c)); NAME may
+# contain a directory (tests/hello -> $(BUILD)/user/tests/hello.elf).  SOURCES are
+# .c files compiled with USER_CFLAGS; the program gets crt0, the runtime,
+# the libc and the generated capos.capnp.h.
+
+USER_OBJ := $(BUILD)/$(COMPILER)/user
+USER_OUT := $(BUILD)/user
+
+# Freestanding flags minus the kernel's include paths, plus the runtime's.
+USER_CFLAGS := $(filter-out -Ikernel/%,$(FREE_CFLAGS)) \
+        -Ilib/capos/include -Ilib/libc/include \
+        -ffunction-sections -fdata-sections -DCAPOS_USER=1
+USER_ASFLAGS := $(KTARGET) -Iabi/include -D__ASSEMBLY__ -g
+USER_LDS := user/user.ld
+USER_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+        --gc-sections --build-id=none -T $(USER_LDS)
+
+USER_LIB_SRCS := $(sort $(wildcard lib/capos/*.c lib/libc/*.c)) \
+        lib/common/string.c lib/common/fmt.c $(sort $(wildcard lib/capnp/*.c))
+USER_LIB_OBJS := $(patsubst %.c,$(USER_OBJ)/%.o,$(USER_LIB_SRCS))
+USER_CRT0 := $(USER_OBJ)/lib/capos/crt0.o
+USER_LIB := $(USER_OBJ)/libcapos.a
+USER_PROGRAMS :=
+
+# $(BUILD)/user/ holds one compiler's programs: switching CC re-copies.
+USER_STAMP := $(USER_OUT)/.compiler
+$(shell mkdir -p $(USER_OUT); [ "$$(cat $(USER_STAMP) 2>/dev/null)" = \
+    "$(COMPILER)" ] || echo $(COMPILER) > $(USER_STAMP))
+
+$(USER_OBJ)/%.o: %.c | $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+$(USER_OBJ)/%.o: %.S
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(USER_ASFLAGS) -MMD -MP -c $< -o $@
+
+$(USER_LIB): $(USER_LIB_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# $(call user_program,NAME,SOURCES): $(BUILD)/user/NAME.elf.
+define user_program
+USER_PROGRAMS += $(USER_OUT)/$(1).elf
+USER_ALL_OBJS += $(patsubst %.c,$(USER_OBJ)/%.o,$(2))
+$(USER_OBJ)/$(1).elf: $(patsubst %.c,$(USER_OBJ)/%.o,$(2)) $(USER_CRT0) \
+        $(USER_LIB) $(USER_LDS)
+	@mkdir -p $$(@D)
+	@mkdir -p $$(@D)
+	@echo "  LD      $$@"
+	$(Q)$(LD) $(USER_LDFLAGS) -o $$@ $(USER_CRT0) \
+	    $(patsubst %.c,$(USER_OBJ)/%.o,$(2)) --start-group $(USER_LIB) \
+	    --end-group
+$(USER_OUT)/$(1).elf: $(USER_OBJ)/$(1).elf $(USER_STAMP)
+	@mkdir -p $$(@D)
+	$(Q)strip --strip-debug -o $$@ $$<
+endef
+
+$(eval $(call user_program,init,user/init/main.c))
+
+$(MANIFEST): $(USER_OUT)/init.elf
+
+.PHONY: user
+user: $(USER_PROGRAMS)
+all: user
+
+-include $(USER_LIB_OBJS:.o=.d) $(USER_ALL_OBJS:.o=.d) $(USER_CRT0:.o=.d)
+
+# ---- host tests -----------------------------------------------------------
+# The portable parts of lib/capos and lib/libc, against a fake kernel.
+USER_HOST_SRCS := lib/capos/ring.c lib/capos/call.c lib/capos/rt.c \
+        lib/capos/capset.c lib/capos/exception.c lib/capos/msg.c \
+        lib/capos/kcall.c lib/capos/console.c lib/capos/kcaps.c \
+        lib/libc/heap.c lib/libc/bufout.c \
+        lib/common/string.c lib/common/fmt.c $(CAPNP_SRCS) \
+        kernel/proc/elf.c $(sort $(wildcard tests/host/user/*.c))
+$(eval $(call host_test,user,$(USER_HOST_SRCS)))
+$(BUILD)/host/user: HOST_CFLAGS += -Ilib/capos/include \
+        -DUSER_TEST_INIT_ELF='"$(USER_OUT)/init.elf"'
+$(BUILD)/host/user: $(USER_OUT)/init.elf
+$(BUILD)/host/user: $(BUILD)/gen/capos.capnp.h \
+        $(wildcard lib/capos/include/capos/*.h lib/capos/*.h lib/libc/*.h \
+                   tests/host/user/*.h)

@@ -1,0 +1,38 @@
+# mk/tests.mk - user-space system tests: the programs in user/tests/, the
+# deliberately malformed ELFs, the test manifest (system/tests.capnp) and
+# the `manifest` suite that boots it with test=manifest (docs/testing.md).
+
+UTEST_PLAIN := ring_ops ring_limits caps buffers timer timer_exit bootpkg exit_code
+UTEST_FAULTS := null kernel_read write_ro write_capset exec_data stack_overflow \
+        priv ud bp div noncanon_jump
+UTEST_BAD := truncated magic wx kernel_vaddr filesz entry dynamic
+
+$(foreach t,$(UTEST_PLAIN),$(eval $(call user_program,tests/$(t),user/tests/$(t).c)))
+
+# One binary per fault kind, from user/tests/faults.c with -DFAULT_<KIND>.
+define fault_program
+$(USER_OBJ)/user/tests/fault_$(1).o: user/tests/faults.c | $(GEN_HEADERS)
+	@mkdir -p $$(@D)
+	@echo "  CC      $$< ($(1))"
+	$(Q)$(CC) $(USER_CFLAGS) -DFAULT_$(shell echo $(1) | tr a-z A-Z) -c $$< -o $$@
+$(eval $(call user_program,tests/fault_$(1),user/tests/fault_$(1).c))
+endef
+$(foreach f,$(UTEST_FAULTS),$(eval $(call fault_program,$(f))))
+
+$(USER_OUT)/tests/bad_%.elf: $(USER_OUT)/tests/exit_code.elf tools/mkbadelf.py
+	$(Q)python3 tools/mkbadelf.py $< $* $@
+
+UTEST_ELFS := $(addprefix $(USER_OUT)/tests/,$(addsuffix .elf,$(UTEST_PLAIN) \
+        $(addprefix fault_,$(UTEST_FAULTS)) $(addprefix bad_,$(UTEST_BAD))))
+
+TEST_MANIFEST := $(BUILD)/manifest-tests.bin
+$(TEST_MANIFEST): system/tests.capnp schema/capos.capnp $(UTEST_ELFS)
+	@echo "  CAPNP   $@"
+	$(Q)capnp eval -b -I$(BUILD) system/tests.capnp manifest > $@.tmp && mv $@.tmp $@
+
+all: $(TEST_MANIFEST)
+
+TEST_SUITES += manifest
+.PHONY: suite-manifest
+suite-manifest: $(KERNEL_ELF) $(TEST_MANIFEST)
+	@$(SUITE) manifest python3 tests/system/run.py --manifest $(KERNEL_ELF) $(TEST_MANIFEST)
