@@ -36,3 +36,16 @@ TEST_SUITES += manifest
 .PHONY: suite-manifest
 suite-manifest: $(KERNEL_ELF) $(TEST_MANIFEST)
 	@$(SUITE) manifest python3 tests/system/run.py --manifest $(KERNEL_ELF) $(TEST_MANIFEST)
+
+# Malformed boot manifests (tests/system/manifests/): each must stop the
+# boot with a precise message (cases in tests/system/cases.txt).
+BAD_MANIFESTS := $(patsubst tests/system/manifests/%.capnp,$(BUILD)/manifests/%.bin,\
+        $(wildcard tests/system/manifests/*.capnp)) $(BUILD)/manifests/garbage.bin
+$(BUILD)/manifests/%.bin: tests/system/manifests/%.capnp schema/capos.capnp $(USER_OUT)/init.elf
+	@mkdir -p $(@D)
+	$(Q)capnp eval -b -I$(BUILD) $< manifest > $@.tmp && mv $@.tmp $@
+$(BUILD)/manifests/garbage.bin:
+	@mkdir -p $(@D)
+	$(Q)printf '\001\000\000\000\377\377\377\177garbage!garbage!' > $@
+all: $(BAD_MANIFESTS)
+suite-system: $(BAD_MANIFESTS)

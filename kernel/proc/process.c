@@ -248,6 +248,7 @@ void proc_activate(struct process *p)
 
 void proc_exit(struct process *p, int64_t code, const char *reason)
 {
+    assert(p != NULL);
     bool self = proc_current() == p;
     uint64_t f = spin_lock_irqsave(&p->lock);
     if (p->state == PROC_EXITED) {
