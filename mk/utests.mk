@@ -2,7 +2,12 @@
 # deliberately malformed ELFs, the test manifest (system/tests.capnp) and
 # the `manifest` suite that boots it with test=manifest (docs/testing.md).
 
-UTEST_PLAIN := ring_ops ring_limits caps buffers timer timer_exit bootpkg exit_code
+UTEST_PLAIN := ring_ops ring_limits caps buffers timer timer_exit bootpkg exit_code \
+        ipc_smoke
+UTEST_PLAIN += ipc_basic ipc_queue ipc_xfer ipc_revoke ipc_server_exit \
+        ipc_caller_exit ipc_spawn ipc_child
+UTEST_PLAIN += mem_basic mem_errors mem_subrange mem_vmem mem_fault_unmapped \
+        mem_fault_rx
 UTEST_FAULTS := null kernel_read write_ro write_capset exec_data stack_overflow \
         priv ud bp div noncanon_jump
 UTEST_BAD := truncated magic wx kernel_vaddr filesz entry dynamic

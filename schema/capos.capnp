@@ -127,6 +127,10 @@ interface Endpoint @0xd2ad96124f979c7f {
   # errors: QUOTA, REVOKED.
   pending @1 () -> (count :UInt32);
   # Pending calls not yet received.  errors: none.
+  revokeClients @2 () -> ();
+  # Revoke every client facet minted so far: their caps (in any table or in
+  # flight) fail with REVOKED from now on, and calls they queued fail with
+  # REVOKED.  Facets minted later work.  errors: none.
 }
 
 # Client facet of an Endpoint.  It has no methods of its own: a CALL on it
@@ -144,6 +148,9 @@ interface ProcessSpawner @0x86700d247e7b0a5d {
   # the child's CapSet holds exactly `grants`, in order.
   # errors: NOTFOUND (no such binary), BADFORMAT (bad ELF), INVAL (grant
   # index or duplicate grant name), NOMEM, QUOTA.
+  newEndpoint @1 () -> (endpoint :Endpoint);
+  # A fresh Endpoint (server side), to give to a service that exports it.
+  # errors: NOMEM, QUOTA.
 }
 
 # One capability passed to a child at spawn time.
@@ -294,4 +301,28 @@ struct KernelParams @0xe520ca6840ed4267 {
   testFilter @1 :Text;              # "" = run nothing, "*" = all, "cap_*"
   motd @2 :Text;
   timerHz @3 :UInt32 = 100;
+}
+
+# ---- user-space services ------------------------------------------------
+
+# A small in-memory key-value store, served by user/demo/kvstore.c over an
+# Endpoint (clients hold ClientEndpoint facets and CALL with these method
+# ordinals; see docs/ipc.md).  Every session (client facet) sees the same
+# store.  Keys are 1..32 bytes of text, values at most 256 bytes, at most 32
+# entries.
+interface KeyValue @0x8c1fbf3213d3a8cb {
+  put @0 (key :Text, value :Data) -> (replaced :Bool);
+  # Store `value` under `key`; `replaced` says whether the key existed.
+  # errors: INVAL (empty key or key longer than 32 bytes), RANGE (value
+  # longer than 256 bytes), FULL (32 entries and `key` is new).
+  get @1 (key :Text) -> (value :Data);
+  # The value stored under `key`.  errors: INVAL (bad key), NOTFOUND.
+  delete @2 (key :Text) -> ();
+  # Remove `key`.  errors: INVAL (bad key), NOTFOUND.
+  list @3 () -> (keys :List(Text));
+  # Every key, in insertion order.  errors: none.
+  shutdown @4 () -> (served :UInt32);
+  # Stop the server after this answer; `served` counts the calls it
+  # answered.  Accepted only on the server's admin endpoint; errors: PERM
+  # (called through the ordinary KeyValue endpoint).
 }

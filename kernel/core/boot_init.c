@@ -13,9 +13,12 @@
 #include <kernel/boot_init.h>
 #include <kernel/cpu.h>
 #include <kernel/bootinfo.h>
+#include <kernel/capset.h>
+#include <kernel/endpoint.h>
 #include <kernel/kmem.h>
 #include <kernel/kobjs.h>
 #include <kernel/manifest.h>
+#include <kernel/memcaps.h>
 #include <kernel/pmm.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
@@ -29,7 +32,11 @@ static bool kcap_available(uint32_t k)
 {
     return k == CAPOS_KERNEL_CAP_CONSOLE || k == CAPOS_KERNEL_CAP_TIMER ||
            k == CAPOS_KERNEL_CAP_BOOT_PACKAGE ||
-           k == CAPOS_KERNEL_CAP_CAPABILITY_MANAGER;
+           k == CAPOS_KERNEL_CAP_CAPABILITY_MANAGER ||
+           k == CAPOS_KERNEL_CAP_FRAME_ALLOCATOR ||
+           k == CAPOS_KERNEL_CAP_VIRTUAL_MEMORY ||
+           k == CAPOS_KERNEL_CAP_PROCESS_SPAWNER ||
+           k == CAPOS_KERNEL_CAP_ENDPOINT;
 }
 
 static struct kobj *kcap_obj(uint32_t k)
@@ -39,6 +46,9 @@ static struct kobj *kcap_obj(uint32_t k)
     case CAPOS_KERNEL_CAP_TIMER: return timer_obj();
     case CAPOS_KERNEL_CAP_BOOT_PACKAGE: return bootpkg_obj(NULL, 0);
     case CAPOS_KERNEL_CAP_CAPABILITY_MANAGER: return capmgr_obj();
+    case CAPOS_KERNEL_CAP_FRAME_ALLOCATOR: return framealloc_obj();
+    case CAPOS_KERNEL_CAP_VIRTUAL_MEMORY: return vmem_obj();
+    case CAPOS_KERNEL_CAP_PROCESS_SPAWNER: return spawner_obj();
     default: return NULL;
     }
 }
@@ -69,27 +79,16 @@ static bool open_manifest(const struct boot_info *bi)
     return true;
 }
 
-/* Insert grant g of the entry into p and record its CapSet name. */
-static err_t grant_one(struct process *p, capos_cap_grant_r g, uint32_t i,
-                       capos_cap_set_entry_blist el)
+/* The kernel object for a kernel-cap grant: a fresh endpoint or a
+ * singleton (one new reference either way), or NULL. */
+static struct kobj *kcap_new(uint32_t k)
 {
-    capos_cap_grant_source_r src = capos_cap_grant_get_source(g);
-    struct capnp_text name = capos_cap_grant_get_name(g);
-    uint64_t iface = capos_cap_grant_get_interface_id(g);
-    uint32_t id;
-    if (capos_cap_grant_source_which(src) != CAPOS_CAP_GRANT_SOURCE_KERNEL)
-        return ERR_NOSYS;       /* service wiring is init's job */
-    err_t r = cap_insert(&p->caps, kcap_obj(capos_cap_grant_source_get_kernel(src)),
-                         iface, CAP_HOLD_GRANT, CAP_F_TRANSFERABLE, &id);
-    if (r)
-        return r;
-    p->cap_names[i].id = id;
-    memcpy(p->cap_names[i].name, name.str, name.len);   /* len <= 27 */
-    capos_cap_set_entry_b e = capos_cap_set_entry_blist_at(el, i);
-    capos_cap_set_entry_set_name(e, name.str, name.len);
-    capos_cap_set_entry_set_interface_id(e, iface);
-    capos_cap_set_entry_set_cap_id(e, id);
-    return ERR_OK;
+    if (k == CAPOS_KERNEL_CAP_ENDPOINT)
+        return endpoint_create();
+    struct kobj *o = kcap_obj(k);
+    if (o)
+        kobj_get(o);
+    return o;
 }
 
 /* Grant every cap of entry s to p and write p's CapSet page. */
@@ -97,26 +96,32 @@ static err_t grant_all(struct process *p, capos_service_entry_r s)
 {
     capos_cap_grant_rlist gl = capos_service_entry_get_grants(s);
     uint32_t n = capos_cap_grant_rlist_len(gl);
-    p->cap_names = kzalloc(sizeof(struct cap_name) * (n ? n : 1));
-    uint64_t *words = kzalloc(4096);
-    uint8_t *out = kzalloc(4096);
-    err_t r = (!p->cap_names || !words || !out) ? ERR_NOMEM : ERR_OK;
-    if (!r) {
-        struct capnp_builder b;
-        capnp_builder_init(&b, words, 512);
-        capos_cap_set_entry_blist el =
-            capos_cap_set_init_entries(capos_cap_set_init_root(&b), n);
-        for (uint32_t i = 0; i < n && !r; i++, p->ncap_names = i)
-            r = grant_one(p, capos_cap_grant_rlist_get(gl, i), i, el);
-        size_t len = 0;
-        if (!r && capnp_builder_serialize(&b, out, 4096, &len) != CAPNP_OK)
-            r = ERR_RANGE;
-        if (!r)
-            r = proc_set_capset(p, out, len);
+    struct capset_item items[MANIFEST_MAX_GRANTS];
+    err_t r = ERR_OK;
+    for (uint32_t i = 0; i < n && !r; i++) {
+        capos_cap_grant_r g = capos_cap_grant_rlist_get(gl, i);
+        capos_cap_grant_source_r src = capos_cap_grant_get_source(g);
+        struct capnp_text name = capos_cap_grant_get_name(g);
+        if (capos_cap_grant_source_which(src) != CAPOS_CAP_GRANT_SOURCE_KERNEL)
+            return ERR_NOSYS;       /* service wiring is init's job */
+        struct kobj *o = kcap_new(capos_cap_grant_source_get_kernel(src));
+        items[i] = (struct capset_item){.name = name.str, .name_len = name.len,
+                                        .iface = capos_cap_grant_get_interface_id(g)};
+        r = o ? cap_insert(&p->caps, o, items[i].iface, CAP_HOLD_GRANT,
+                           CAP_F_TRANSFERABLE, &items[i].cap_id)
+              : ERR_NOMEM;
+        if (o)
+            kobj_put(o);            /* the table holds its own */
     }
-    kfree(words);
-    kfree(out);
-    return r;
+    return r ? r : capset_install(p, items, n);
+}
+
+bool boot_manifest_binary(struct capnp_text name, struct capnp_data *elf)
+{
+    if (!boot_manifest.len)
+        return false;
+    manifest_rewind(&boot_manifest);
+    return manifest_binary(&boot_manifest, name, elf);
 }
 
 /* Build (not start) the process of service entry s. */

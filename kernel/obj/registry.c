@@ -4,7 +4,9 @@
  * One row per object type (designated initialisers); a cap names an
  * interface id, and a CALL proceeds only if the object's type serves it.
  */
+#include <kernel/endpoint.h>
 #include <kernel/kobjs.h>
+#include <kernel/memcaps.h>
 
 static const struct kiface *const kifaces[KOBJ__COUNT][2] = {
     [KOBJ_CONSOLE] = {&console_iface},
@@ -12,6 +14,11 @@ static const struct kiface *const kifaces[KOBJ__COUNT][2] = {
     [KOBJ_BOOTPKG] = {&bootpkg_iface},
     [KOBJ_CAPMGR] = {&capmgr_iface},
     [KOBJ_PROCESS] = {&process_handle_iface},
+    [KOBJ_FRAMEALLOC] = {&frame_allocator_iface},
+    [KOBJ_MEMOBJ] = {&memory_object_iface},
+    [KOBJ_VMEM] = {&virtual_memory_iface},
+    [KOBJ_SPAWNER] = {&spawner_iface},
+    [KOBJ_ENDPOINT] = {&endpoint_iface},
 };
 
 const struct kiface *kiface_find(uint32_t type, uint64_t iface_id)

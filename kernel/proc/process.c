@@ -19,7 +19,9 @@
 #include <common/fmt.h>
 #include <common/string.h>
 #include <kernel/elf.h>
+#include <kernel/endpoint.h>
 #include <kernel/kmem.h>
+#include <kernel/memcaps.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/procwait.h>
@@ -53,12 +55,14 @@ struct process *proc_current(void)
 /* Release everything but the struct (idempotent). */
 static void proc_release_resources(struct process *p)
 {
+    endpoint_proc_exit(p);
     if (p->cap_slots) {
         cap_table_release_all(&p->caps);
         kfree(p->cap_slots);
         p->cap_slots = NULL;
     }
     procwait_cancel_all(p);
+    memobj_proc_exit(p);        /* before vm_destroy: drops mapped objects */
     kfree(p->cap_names);
     p->cap_names = NULL;
     p->ncap_names = 0;
@@ -233,6 +237,28 @@ err_t proc_set_capset(struct process *p, const void *msg, size_t len)
         return ERR_FAULT;
     memcpy(phys_to_virt(pte & PTE_ADDR), msg, len);
     return ERR_OK;
+}
+
+err_t proc_wait_charge(struct process *p)
+{
+    uint64_t f = spin_lock_irqsave(&p->lock);
+    err_t r = p->waits_used >= p->quota.waits ? ERR_QUOTA : ERR_OK;
+    if (!r) {
+        p->waits_used++;
+        p->cq_reserved++;
+    }
+    spin_unlock_irqrestore(&p->lock, f);
+    return r;
+}
+
+void proc_wait_uncharge(struct process *p, bool slot)
+{
+    uint64_t f = spin_lock_irqsave(&p->lock);
+    if (p->waits_used)
+        p->waits_used--;
+    if (slot && p->cq_reserved)
+        p->cq_reserved--;
+    spin_unlock_irqrestore(&p->lock, f);
 }
 
 void proc_start(struct process *p)

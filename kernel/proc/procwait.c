@@ -42,15 +42,10 @@ uint64_t procwait_live(void)
 static err_t procwait_add(struct call_ctx *c, struct wait *w)
 {
     struct process *p = c->caller;
-    uint64_t f = spin_lock_irqsave(&p->lock);
-    if (p->waits_used >= p->quota.waits) {
-        spin_unlock_irqrestore(&p->lock, f);
+    if (proc_wait_charge(p))
         return call_fail(c, ERR_QUOTA, "too many outstanding waits");
-    }
-    p->waits_used++;
-    p->cq_reserved++;
-    spin_unlock_irqrestore(&p->lock, f);
     kobj_get(&p->obj);
+    uint64_t f;
     w->waiter = p;
     w->user_data = c->sqe->user_data;
     w->result_addr = c->sqe->result_addr;
@@ -131,11 +126,7 @@ static void wait_complete(struct wait *w, bool cancelled)
         }
         proc_post_cqe(p, &cqe, true);
     }
-    uint64_t f = spin_lock_irqsave(&p->lock);
-    p->waits_used--;
-    if (cancelled)
-        p->cq_reserved--;
-    spin_unlock_irqrestore(&p->lock, f);
+    proc_wait_uncharge(p, cancelled);
     if (w->target)
         kobj_put(&w->target->obj);
     kobj_put(&p->obj);

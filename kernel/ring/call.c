@@ -21,6 +21,8 @@
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/uaccess.h>
+#include <kernel/endpoint.h>
+#include <kernel/xfer.h>
 
 #define RESULT_ARENA_MIN 512u
 
@@ -70,9 +72,9 @@ static uint16_t exception_type(err_t r)
     }
 }
 
-/* Complete with a CapException for error r. */
-static void call_exception(const struct ring_sqe *sqe, struct ring_cqe *cqe,
-                           err_t r, const char *msg)
+void call_exception_to(struct process *dst, uint64_t result_addr,
+                       uint32_t result_len, struct ring_cqe *cqe, err_t r,
+                       const char *msg)
 {
     uint64_t words[32];
     uint8_t out[sizeof words + 16];
@@ -85,12 +87,21 @@ static void call_exception(const struct ring_sqe *sqe, struct ring_cqe *cqe,
     capos_cap_exception_set_message(ex, text, (uint32_t)strlen(text));
     capos_cap_exception_set_code(ex, (uint16_t)r);
     cqe->aux = (uint32_t)r;
-    if (capnp_builder_serialize(&b, out, sizeof out, &n) == CAPNP_OK &&
-        n <= sqe->result_len && copy_to_user(sqe->result_addr, out, n) == ERR_OK) {
-        cqe->result = CAP_ERR_APPLICATION_EXCEPTION;
-        return;
-    }
     cqe->result = CAP_ERR_APPLICATION_EXCEPTION_TRUNCATED;
+    if (capnp_builder_serialize(&b, out, sizeof out, &n) != CAPNP_OK ||
+        n > result_len)
+        return;
+    err_t w = dst ? vm_write(&dst->vm, result_addr, out, n)
+                  : copy_to_user(result_addr, out, n);
+    if (w == ERR_OK)
+        cqe->result = CAP_ERR_APPLICATION_EXCEPTION;
+}
+
+/* Complete with a CapException for error r (current process). */
+static void call_exception(const struct ring_sqe *sqe, struct ring_cqe *cqe,
+                           err_t r, const char *msg)
+{
+    call_exception_to(NULL, sqe->result_addr, sqe->result_len, cqe, r, msg);
 }
 
 /* Copy and parse the params; on failure fills cqe and returns false. */
@@ -136,7 +147,7 @@ static err_t call_result_cap(struct process *p, struct call_ctx *c,
     uint32_t id;
     uint64_t f = spin_lock_irqsave(&p->lock);
     err_t r = cap_insert(&p->caps, c->result_obj, c->result_iface,
-                         CAP_HOLD_RESULT, 0, &id);
+                         CAP_HOLD_RESULT, c->result_flags, &id);
     spin_unlock_irqrestore(&p->lock, f);
     kobj_put(c->result_obj);            /* the table holds its own ref */
     c->result_obj = NULL;
@@ -188,6 +199,14 @@ static err_t call_invoke(struct process *p, const struct kiface *ki,
     return call_copy_results(c, b, cqe);
 }
 
+struct cap_grant *call_take_grant(struct call_ctx *c, uint32_t i)
+{
+    if (i >= c->xfer->n || (c->xfer->taken & (1u << i)))
+        return NULL;
+    c->xfer->taken |= 1u << i;
+    return &c->xfer->g[i];
+}
+
 /* Everything after the cap lookup; returns false if deferred. */
 static bool call_run(struct process *p, const struct ring_sqe *sqe,
                      struct ring_cqe *cqe, struct kobj *obj,
@@ -208,13 +227,27 @@ static bool call_run(struct process *p, const struct ring_sqe *sqe,
                      : sqe->result_len > CALL_RESULT_MAX ? CALL_RESULT_MAX
                                                          : sqe->result_len;
     uint64_t *words = kmalloc(arena);
-    struct call_ctx c = {.caller = p, .target = obj, .sqe = sqe};
+    struct xfer_set x;
+    uint32_t aux = 0;
+    int bad = xfer_prepare(p, sqe, &x, &aux);
+    if (bad) {
+        *cqe = (struct ring_cqe){.user_data = sqe->user_data, .result = bad,
+                                 .aux = aux};
+        kfree(words);
+        kfree(pbuf);
+        return true;
+    }
+    struct call_ctx c = {.caller = p, .target = obj, .sqe = sqe, .xfer = &x};
     struct capnp_builder b;
     err_t r = ERR_NOMEM;
     if (words) {
         capnp_builder_init(&b, words, arena / 8);
         r = call_invoke(p, ki, &c, &params, &b, cqe);
     }
+    if (r)
+        xfer_abort(p, &x);
+    else
+        xfer_commit(p, &x);
     if (c.result_obj)
         kobj_put(c.result_obj);
     if (c.result_fault) {
@@ -241,7 +274,9 @@ bool call_dispatch(struct process *p, const struct ring_sqe *sqe,
     }
     const struct kiface *ki = kiface_find(obj->ops->type, iface);
     bool post = true;
-    if (!ki) {
+    if (obj->ops->type == KOBJ_EPCLIENT) {
+        post = endpoint_call(p, sqe, cqe, obj);
+    } else if (!ki) {
         cqe->result = CAP_ERR_INVOKE_FAILED;
         cqe->aux = ERR_NOSYS;
     } else {

@@ -13,6 +13,7 @@
 #include <abi/ring.h>
 #include <abi/syscall.h>
 #include <kernel/call.h>
+#include <kernel/endpoint.h>
 #include <kernel/clock.h>
 #include <kernel/cpu.h>
 #include <kernel/printk.h>
@@ -33,28 +34,27 @@ static bool op_nop(struct process *p, const struct ring_sqe *sqe,
     return true;
 }
 
+/* RELEASE: the object may be destroyed by it, and destroy hooks may take
+ * process locks, so the last reference is dropped after p->lock. */
 static bool op_release(struct process *p, const struct ring_sqe *sqe,
                        struct ring_cqe *cqe)
 {
-    uint64_t f = spin_lock_irqsave(&p->lock);
-    err_t r = cap_release(&p->caps, sqe->cap_id);
-    spin_unlock_irqrestore(&p->lock, f);
-    cqe->result = r ? CAP_ERR_INVOKE_FAILED : 0;
-    cqe->aux = (uint32_t)r;
-    return true;
-}
-
-/* RECV/RETURN need an endpoint; no endpoint exists before the IPC issue,
- * so every cap fails the interface check with WRONGTYPE. */
-static bool op_endpoint(struct process *p, const struct ring_sqe *sqe,
-                        struct ring_cqe *cqe)
-{
     struct cap_entry *e;
+    struct kobj *obj = NULL;
     uint64_t f = spin_lock_irqsave(&p->lock);
     err_t r = cap_lookup(&p->caps, sqe->cap_id, 0, &e);
+    if (r == ERR_OK || r == ERR_REVOKED) {
+        if (r == ERR_OK) {
+            obj = e->obj;
+            kobj_get(obj);
+        }
+        r = cap_release(&p->caps, sqe->cap_id);
+    }
     spin_unlock_irqrestore(&p->lock, f);
-    cqe->result = CAP_ERR_INVOKE_FAILED;
-    cqe->aux = r ? (uint32_t)r : ERR_WRONGTYPE;
+    if (obj)
+        kobj_put(obj);
+    cqe->result = r ? CAP_ERR_INVOKE_FAILED : 0;
+    cqe->aux = (uint32_t)r;
     return true;
 }
 
@@ -70,8 +70,8 @@ static bool op_unsupported(struct process *p, const struct ring_sqe *sqe,
 static const ring_op_fn ring_ops[RING_OP__COUNT] = {
     [RING_OP_NOP] = op_nop,
     [RING_OP_CALL] = call_dispatch,
-    [RING_OP_RECV] = op_endpoint,
-    [RING_OP_RETURN] = op_endpoint,
+    [RING_OP_RECV] = endpoint_recv_op,
+    [RING_OP_RETURN] = endpoint_return_op,
     [RING_OP_RELEASE] = op_release,
     [RING_OP_FINISH] = op_unsupported,
 };
@@ -104,6 +104,7 @@ static bool ring_step(struct process *p)
     }
     else
         post = ring_ops[sqe.opcode](p, &sqe, &cqe);
+    cqe.user_data = sqe.user_data;      /* handlers may rebuild the CQE */
     if (post)
         proc_post_cqe(p, &cqe, false);
     return true;

@@ -189,7 +189,8 @@ static const struct sqe_rule sqe_rules[] = {
     [RING_OP_CALL] = {1, 1, SQF_CAP | SQF_METHOD | SQF_PARAMS | SQF_RESULT |
                                 SQF_XFER},
     [RING_OP_RECV] = {1, 1, SQF_CAP | SQF_RESULT},
-    [RING_OP_RETURN] = {1, 1, SQF_CALLID | SQF_PARAMS | SQF_XFER | SQF_FLAGS},
+    [RING_OP_RETURN] = {1, 1, SQF_CAP | SQF_CALLID | SQF_PARAMS | SQF_XFER |
+                                  SQF_FLAGS},
     [RING_OP_RELEASE] = {1, 1, SQF_CAP},
     [RING_OP_FINISH] = {1, 0, 0},
 };

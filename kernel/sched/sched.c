@@ -197,6 +197,37 @@ void sched_yield(void)
     spin_unlock_irqrestore(&sched_lock, f);
 }
 
+void sched_yield_to(struct thread *t)
+{
+    uint64_t f = spin_lock_irqsave(&sched_lock);
+    struct cpu *c = cpu_this();
+    struct thread *cur = c->current;
+    bool queued = false;
+    for (struct thread **pp = &c->runq_head, *prev = NULL; *pp;
+         prev = *pp, pp = &(*pp)->next)
+        if (*pp == t) {
+            *pp = t->next;
+            if (c->runq_tail == t)
+                c->runq_tail = prev;
+            queued = true;
+            break;
+        }
+    if (queued && cur != t) {
+        t->next = c->runq_head;             /* t runs next */
+        c->runq_head = t;
+        if (!c->runq_tail)
+            c->runq_tail = t;
+        if (cur != c->idle) {
+            cur->state = THREAD_RUNNABLE;
+            runq_push(c, cur);
+        }
+        sched_switch();
+    } else if (queued) {
+        runq_push(c, t);
+    }
+    spin_unlock_irqrestore(&sched_lock, f);
+}
+
 void sched_block_locked(void)
 {
     struct thread *t = cpu_this()->current;

@@ -79,6 +79,25 @@ struct ring_xfer {
     uint32_t mode;          /* XFER_COPY or XFER_MOVE */
 };
 
+/*
+ * RECV delivers a call into the server's result buffer as:
+ *   struct ring_recv_info | params message (msg_len bytes, padded to 8) |
+ *   struct ring_cap_rec[cap_count] (the transferred caps, now in the
+ *   server's table; capability pointers in the message index this array)
+ * and the CQE has result = total bytes, call_id = the id to RETURN,
+ * aux = method_id.  A CALL's results arrive the same way without the info
+ * header: result message, padding, then cap records (cqe.cap_count of
+ * them; cqe.cap0 repeats the first).
+ */
+struct ring_recv_info {
+    uint64_t session;       /* caller's session: unforgeable, per client facet */
+    uint32_t msg_len;       /* bytes of the params message that follows */
+    uint16_t method_id;
+    uint16_t cap_count;     /* cap records after the message */
+    uint32_t caller_pid;    /* diagnostic only: never use it for authority */
+    uint32_t rsvd;
+};
+
 /* Result cap record: a cap the completion delivered into the table. */
 struct ring_cap_rec {
     uint32_t cap_id;        /* local CapId in the receiver's table */
@@ -136,6 +155,11 @@ _Static_assert(offsetof(struct ring_cqe, call_id) == 16, "cqe.call_id");
 _Static_assert(offsetof(struct ring_cqe, aux) == 20, "cqe.aux");
 _Static_assert(offsetof(struct ring_cqe, cap0) == 24, "cqe.cap0");
 _Static_assert(sizeof(struct ring_xfer) == 8, "xfer is 8 bytes");
+_Static_assert(sizeof(struct ring_recv_info) == 24, "recv info is 24 bytes");
+_Static_assert(offsetof(struct ring_recv_info, msg_len) == 8, "recv.msg_len");
+_Static_assert(offsetof(struct ring_recv_info, method_id) == 12, "recv.method");
+_Static_assert(offsetof(struct ring_recv_info, cap_count) == 14, "recv.caps");
+_Static_assert(offsetof(struct ring_recv_info, caller_pid) == 16, "recv.pid");
 _Static_assert(sizeof(struct ring_header) <= RING_HDR_SIZE, "ring header fits");
 _Static_assert(offsetof(struct ring_header, cq_tail) == 12, "hdr.cq_tail");
 _Static_assert(offsetof(struct ring_header, cq_overflow) == 24, "hdr.cq_overflow");

@@ -99,6 +99,40 @@ uint64_t pt_lookup(uint64_t root, uint64_t va)
     return e ? *e : 0;
 }
 
+uint64_t pt_update(uint64_t root, uint64_t va, uint64_t clear, uint64_t set)
+{
+    uint64_t *e = pt_entry(root, va, 0, false, NULL);
+    if (!e || !(*e & PTE_P))
+        return 0;
+    uint64_t old = *e;
+    *e = (old & ~(clear & ~(PTE_P | PTE_ADDR))) | (set & ~(PTE_P | PTE_ADDR));
+    invlpg(va);
+    return old;
+}
+
+uint64_t pt_next_mapped(uint64_t root, uint64_t va, uint64_t end)
+{
+    while (va < end) {
+        uint64_t *table = pmm_early_virt(root);
+        int l = 3;
+        for (; l >= 0; l--) {
+            uint64_t e = table[PT_INDEX(va, l)];
+            if (!(e & PTE_P))
+                break;
+            if (l == 0 || (e & PTE_PS))
+                return va;
+            table = pmm_early_virt(e & PTE_ADDR);
+        }
+        /* Nothing mapped in the rest of the absent entry's span. */
+        uint64_t span = 1ull << (12 + 9 * l);
+        uint64_t next = (va & ~(span - 1)) + span;
+        if (next <= va)
+            break;
+        va = next;
+    }
+    return end;
+}
+
 /* Map [start, end) of the kernel image with `flags`. */
 static void map_kernel_range(const char *start, const char *end, uint64_t flags)
 {

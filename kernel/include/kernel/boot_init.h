@@ -3,7 +3,13 @@
  */
 #pragma once
 
+#include <stdbool.h>
+#include <capnp/capnp.h>
+
 struct boot_info;
+
+/* The ELF of binary `name` in the boot manifest (for ProcessSpawner). */
+bool boot_manifest_binary(struct capnp_text name, struct capnp_data *elf);
 
 /* Validate the manifest module and start init; returns only if there is no
  * manifest module (the caller then idles).  A bad manifest panics with a

@@ -24,6 +24,8 @@
 struct kobj;
 struct process;
 struct cap_entry;
+struct cap_grant;
+struct xfer_set;
 
 struct call_ctx {
     struct process *caller;
@@ -36,6 +38,14 @@ struct call_ctx {
      * over one reference. */
     struct kobj *result_obj;
     uint64_t result_iface;
+    uint8_t result_flags;              /* CAP_F_TRANSFERABLE or 0 */
+    /* The call's capability transfer list (sqe.xfer_addr), prepared from
+     * the caller's table before the method runs: capability pointers in
+     * the params index it.  A method that keeps a grant takes it with
+     * call_take_grant; when the method succeeds, moves of the caller's
+     * slots commit (all of them: the kernel accepted the call) and grants
+     * not taken are dropped; when it fails, everything rolls back. */
+    struct xfer_set *xfer;             /* never NULL; xfer->n may be 0 */
 };
 
 /* Generated dispatch of one interface, bound to the kernel's server. */
@@ -58,6 +68,17 @@ static inline int call_fail(struct call_ctx *c, int err, const char *msg)
     c->error_msg = msg;
     return err;
 }
+
+/* Complete *cqe with a CapException for error r (message msg or the
+ * error's name), written into the result buffer of sqe in dst's address
+ * space (the current process if dst is NULL). */
+void call_exception_to(struct process *dst, uint64_t result_addr,
+                       uint32_t result_len, struct ring_cqe *cqe, err_t r,
+                       const char *msg);
+
+/* Grant i of c's transfer list, now owned by the caller of this function
+ * (its reference included); NULL if i is out of range or already taken. */
+struct cap_grant *call_take_grant(struct call_ctx *c, uint32_t i);
 
 /* Run one CALL for process p (its lock held): fills *cqe unless deferred;
  * returns false if the completion is deferred. */

@@ -25,6 +25,7 @@ enum kobj_type {
     KOBJ_SPAWNER,
     KOBJ_THREAD,
     KOBJ_TEST,         /* host and in-kernel tests */
+    KOBJ_EPCLIENT,     /* client facet of an endpoint */
     KOBJ__COUNT
 };
 

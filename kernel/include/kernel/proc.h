@@ -26,6 +26,8 @@
 
 struct thread;
 struct proc_waiter;
+struct vm_mapping;
+struct ep_call;
 
 struct cap_name {
     uint32_t id;
@@ -61,6 +63,9 @@ struct process {
     uint64_t fs_base;
     struct cap_name *cap_names;     /* CapSet names of boot grants */
     uint32_t ncap_names;
+    struct vm_mapping *mappings;    /* MemoryObject mappings (kernel/obj/memobj.c) */
+    uint64_t frames_charged;        /* frames charged by memory caps */
+    struct ep_call *calls;          /* outstanding IPC calls made by p */
     struct process *next_all;       /* all-process list (proc_list_lock) */
 };
 
@@ -79,6 +84,11 @@ err_t proc_create(const char *name, const void *elf, size_t elf_len,
                   const char **detail) __attribute__((warn_unused_result));
 /* Write the CapSet page (a capnp CapSet message of `len` bytes). */
 err_t proc_set_capset(struct process *p, const void *msg, size_t len);
+/* Charge p one outstanding wait and reserve one completion slot for a
+ * deferred operation; ERR_QUOTA.  Uncharge returns the wait (and the slot
+ * if `slot`: the completion was never posted). */
+err_t proc_wait_charge(struct process *p);
+void proc_wait_uncharge(struct process *p, bool slot);
 /* Make the process's thread runnable. */
 void proc_start(struct process *p);
 /* End p (the current process or one being torn down); records code and

@@ -61,6 +61,9 @@ void thread_free(struct thread *t);
 
 /* Make t runnable on this CPU's queue. */
 void sched_wake(struct thread *t);
+/* Run t now if it is runnable (direct handoff); the current thread stays
+ * runnable behind it. */
+void sched_yield_to(struct thread *t);
 /* Give up the CPU; the current thread stays runnable. */
 void sched_yield(void);
 /* Block the current thread until sched_wake or its deadline. */

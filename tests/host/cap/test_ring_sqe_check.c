@@ -41,7 +41,7 @@ static void m_retexc(struct ring_sqe *s) { s->flags = SQE_F_RETURN_EXCEPTION; }
 static void m_udata(struct ring_sqe *s) { s->user_data = UINT64_MAX; }
 
 static const struct mut muts[] = {
-    {"cap_id", m_cap, {INV, 0, 0, INV, 0}},
+    {"cap_id", m_cap, {INV, 0, 0, 0, 0}},
     {"method_id", m_method, {INV, 0, INV, INV, INV}},
     {"call_id", m_callid, {INV, INV, INV, 0, INV}},
     {"params", m_params, {INV, 0, INV, 0, INV}},

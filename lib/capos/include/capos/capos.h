@@ -9,8 +9,10 @@
 #include <capos.capnp.h>
 #include <capos/capset.h>
 #include <capos/exception.h>
+#include <capos/ipc.h>
 #include <capos/kcaps.h>
 #include <capos/msg.h>
 #include <capos/ring.h>
 #include <capos/rt.h>
+#include <capos/spawn.h>
 #include <capos/syscall.h>

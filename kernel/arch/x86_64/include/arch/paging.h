@@ -20,6 +20,7 @@
 #define PTE_PS   (1ull << 7)
 #define PTE_G    (1ull << 8)
 #define PTE_OWNED (1ull << 9)  /* software: frame belongs to this mapping */
+#define PTE_FRESH (1ull << 10) /* software: mapped by an operation in progress */
 #define PTE_NX   (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 
@@ -47,6 +48,16 @@ uint64_t pt_free_user(uint64_t root, uint64_t *pages);
 
 /* Unmap the 4 KiB page at va; returns its old PTE (0 if none). */
 uint64_t pt_unmap(uint64_t root, uint64_t va);
+
+/* Clear the flag bits `clear`, then set `set`, in the present 4 KiB PTE
+ * at va (P and the address are never changed) and flush it; returns the
+ * old PTE, or 0 (nothing changed) if va is not mapped. */
+uint64_t pt_update(uint64_t root, uint64_t va, uint64_t clear, uint64_t set);
+
+/* The first page-aligned va in [va, end) mapped by a present 4 KiB PTE,
+ * or `end`; absent tables are skipped whole, so huge sparse ranges are
+ * cheap.  va must be page-aligned. */
+uint64_t pt_next_mapped(uint64_t root, uint64_t va, uint64_t end);
 
 /* The 4 KiB PTE that maps va, or 0. */
 uint64_t pt_lookup(uint64_t root, uint64_t va);

@@ -1,0 +1,21 @@
+/*
+ * capset.h - writing a new process's CapSet page and grant names.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <abi/errors.h>
+
+struct process;
+
+struct capset_item {
+    const char *name;
+    uint32_t name_len;          /* <= 27 */
+    uint64_t iface;
+    uint32_t cap_id;
+};
+
+/* Record the names (for CapabilityManager.list) and write the CapSet page
+ * of p from items[n], in order.  ERR_NOMEM, ERR_RANGE. */
+err_t capset_install(struct process *p, const struct capset_item *items,
+                     uint32_t n);
