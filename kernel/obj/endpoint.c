@@ -672,6 +672,20 @@ static struct ep_call *core_take_received(struct ep_core *core, uint32_t id)
     return found;
 }
 
+/* The error code of a server's CapException reply (ERR_BADFORMAT if the
+ * payload is not one: the caller still gets the bytes). */
+static uint32_t exception_code(const uint8_t *reply, uint32_t len)
+{
+    struct capnp_msg msg;
+    struct capnp_read_opts o = {.traversal_limit = 1024, .nesting_limit = 4,
+                                .flags = CAPNP_READ_NO_FAR};
+    if (((uintptr_t)reply & 7) || capnp_msg_init(&msg, reply, len, &o) != CAPNP_OK)
+        return ERR_BADFORMAT;
+    uint16_t code = capos_cap_exception_get_code(capos_cap_exception_read_root(&msg));
+    return capnp_msg_error(&msg) != CAPNP_OK ? ERR_BADFORMAT
+           : code ? code : ERR_INVAL;
+}
+
 /* Write the reply of a RETURN into the caller; cqe is the caller's. */
 static err_t return_deliver(struct ep_call *call, const uint8_t *reply,
                             uint32_t len, struct xfer_set *x, bool exc,
@@ -698,7 +712,7 @@ static err_t return_deliver(struct ep_call *call, const uint8_t *reply,
     xfer_land(call->caller, x, recs, CAP_HOLD_RESULT);
     *cqe = (struct ring_cqe){
         .result = exc ? CAP_ERR_APPLICATION_EXCEPTION : (int32_t)len,
-        .cap_count = (uint16_t)ncaps, .aux = exc ? ERR_INVAL : 0};
+        .cap_count = (uint16_t)ncaps, .aux = exc ? exception_code(reply, len) : 0};
     if (ncaps)
         cqe->cap0 = recs[0];
     return ERR_OK;

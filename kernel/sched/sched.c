@@ -283,11 +283,17 @@ static void sched_tick(struct trap_frame *tf)
             pp = &t->next;
         }
     }
-    struct thread *cur = cpu_this()->current;
-    bool preempt = (tf->cs & 3) && cur->slice && --cur->slice == 0 &&
-                   cpu_this()->runq_head;
     spin_unlock(&sched_lock);
-    timer_waits_tick(now);
+    timer_waits_tick(now);              /* may make threads runnable */
+    spin_lock(&sched_lock);
+    struct thread *cur = cpu_this()->current;
+    bool preempt = false;
+    if (tf->cs & 3) {
+        if (cur->slice)
+            cur->slice--;
+        preempt = cur->slice == 0 && cpu_this()->runq_head;
+    }
+    spin_unlock(&sched_lock);
     if (preempt)
         sched_yield();
 }

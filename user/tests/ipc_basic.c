@@ -4,9 +4,9 @@
  * params, session, caller pid) to RECV; RETURN completes the CALL with the
  * reply; an exception RETURN surfaces as CAP_ERR_APPLICATION_EXCEPTION
  * with the server's code and message; calls are received in submission
- * order and each completion carries its own reply; sessions are non-zero,
- * stable per facet, different between facets and the same for a copy of
- * a facet; Endpoint.pending counts queued calls.
+ * order and each completion carries its own reply; a second RETURN of the
+ * same call is NOTFOUND; sessions are non-zero, stable per facet and
+ * different between facets; Endpoint.pending counts queued calls.
  */
 #include "ipc_t.h"
 
@@ -45,8 +45,8 @@ static void round_trip(uint32_t ep, uint32_t cl)
     CHECK_EQ(c.cap_count, 0);
     CHECK_EQ(t_result_tag(&c, res[0], sizeof res[0]), 43);
     /* The same call id cannot be answered twice. */
-    CHECK(capos_server_return(ep, req.call_id, r.words, r.len, NULL, 0) !=
-          ERR_OK);
+    CHECK_EQ(capos_server_return(ep, req.call_id, r.words, r.len, NULL, 0),
+             ERR_NOTFOUND);
 }
 
 /* A server exception reaches the caller with code and message. */

@@ -4,6 +4,9 @@
  * depends on its CapSet:
  *   "ep" (Endpoint)           server: answers method 0 with tag + 1;
  *                             method 1 makes it exit(5) without answering
+ *   "fill" (ClientEndpoint)   queue filler: queues 16 calls (tags 0..15),
+ *                             waits for all; exit 0 iff each reply's tag
+ *                             is 1000 + its own
  *   "cl" (ClientEndpoint)     dying caller: queues two calls, sleeps 50 ms
  *                             on "timer", exits(3) without waiting
  *   otherwise                 CapSet check: exit 0 iff the CapSet is
@@ -13,7 +16,7 @@
 #include "ipc_t.h"
 
 static uint64_t rbuf[128];
-static uint64_t res[2][16];
+static uint64_t res[16][16];
 
 /* Server mode: serve until told to exit. */
 static int serve(uint32_t ep)
@@ -48,6 +51,23 @@ static int die_calling(uint32_t cl)
     return 3;
 }
 
+/* Fill mode: 16 calls outstanding at once, every reply checked. */
+static int fill_queue(uint32_t cl)
+{
+    uint64_t w[16], ud[16];
+
+    for (int i = 0; i < 16; i++) {
+        struct capos_msgbuf m = t_msg(w, (uint64_t)i, T_NOCAP);
+        ud[i] = t_submit(cl, 0, &m, NULL, 0, res[i], sizeof res[i]);
+    }
+    for (int i = 0; i < 16; i++) {
+        struct ring_cqe c = t_wait(ud[i]);
+        if (t_result_tag(&c, res[i], sizeof res[i]) != 1000 + (uint64_t)i)
+            return 1;
+    }
+    return t_result();
+}
+
 /* Check mode: the exact CapSet the spawn test asked for. */
 static int check_capset(void)
 {
@@ -74,6 +94,9 @@ int main(void)
 
     if (capos_capset_find("ep", CAPOS_ENDPOINT_INTERFACE_ID, &cap) == ERR_OK)
         return serve(cap);
+    if (capos_capset_find("fill", CAPOS_CLIENT_ENDPOINT_INTERFACE_ID, &cap) ==
+        ERR_OK)
+        return fill_queue(cap);
     if (capos_capset_find("cl", CAPOS_CLIENT_ENDPOINT_INTERFACE_ID, &cap) ==
         ERR_OK)
         return die_calling(cap);

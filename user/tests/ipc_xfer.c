@@ -5,10 +5,10 @@
  * a copied client facet keeps its session; result caps arrive as cap
  * records (cqe.cap0 and after the result message).  Every failing transfer
  * changes nothing (no cap gained or lost, nothing queued): a bad mode
- * (INVALID_REQUEST), more than 8 entries (INVALID_REQUEST), a stale id
- * (INVOKE_FAILED/BADCAP), a non-transferable ProcessHandle
- * (INVOKE_FAILED/PERM), the same cap moved twice in one list, and a list
- * whose good COPY precedes a bad entry.
+ * (INVALID_REQUEST/INVAL), more than 8 entries (INVALID_REQUEST/INVAL), a
+ * stale id (INVOKE_FAILED/BADCAP), a list whose good COPY precedes a stale
+ * entry, a non-transferable ProcessHandle (INVOKE_FAILED/PERM) and the
+ * same cap moved twice in one list (INVOKE_FAILED/BUSY).
  */
 #include "ipc_t.h"
 
@@ -167,10 +167,11 @@ static void rollbacks(uint32_t ep, uint32_t cl)
                                         CAPOS_CONSOLE_INTERFACE_ID, XFER_COPY};
 
     x[0] = (struct ring_xfer){timer, 2};
-    must_fail(ep, cl, x, 1, CAP_ERR_INVALID_REQUEST, 0);
+    must_fail(ep, cl, x, 1, CAP_ERR_INVALID_REQUEST, ERR_INVAL);
     for (int i = 0; i <= (int)RING_MAX_XFER; i++)
         x[i] = (struct ring_xfer){timer, XFER_COPY};
-    must_fail(ep, cl, x, RING_MAX_XFER + 1, CAP_ERR_INVALID_REQUEST, 0);
+    must_fail(ep, cl, x, RING_MAX_XFER + 1, CAP_ERR_INVALID_REQUEST,
+              ERR_INVAL);
     /* A stale id: a released copy. */
     CHECK_EQ(capos_spawner_new_endpoint(t_cap("spawner"), &stale), ERR_OK);
     CHECK_EQ(capos_release(stale), ERR_OK);
@@ -192,7 +193,7 @@ static void rollbacks(uint32_t ep, uint32_t cl)
     /* The same cap moved twice in one list. */
     x[0] = (struct ring_xfer){timer, XFER_MOVE};
     x[1] = (struct ring_xfer){timer, XFER_MOVE};
-    must_fail(ep, cl, x, 2, CAP_ERR_INVOKE_FAILED, ERR_INVAL);
+    must_fail(ep, cl, x, 2, CAP_ERR_INVOKE_FAILED, ERR_BUSY);
 }
 
 int main(void)

@@ -1,0 +1,21 @@
+/*
+ * spinner.c - a child for SCHED0001: spins without any system call for
+ * about 200 ms of timer time, then exits 5.  Only preemption lets its
+ * parent run meanwhile.
+ */
+#include "t.h"
+
+int main(void)
+{
+    uint32_t timer = t_cap("timer");
+    uint64_t t0 = 0, now = 0;
+    capos_timer_now(timer, &t0);
+    /* Spin on the TSC-free path: re-read the clock rarely. */
+    for (;;) {
+        for (volatile uint32_t i = 0; i < 2000000; i++)
+            ;
+        capos_timer_now(timer, &now);
+        if (now - t0 > 200000000ull)
+            return 5;
+    }
+}
