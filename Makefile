@@ -90,7 +90,7 @@ test: deps
 	@rm -rf $(BUILD)/test-logs
 	@$(SUITE) build bash -c '$(MAKE) --no-print-directory -k all $(HOST_TEST_BINS) && echo "1 passed, 0 failed"'
 	@$(MAKE) --no-print-directory -k $(addprefix suite-,$(TEST_SUITES)) || true
-	@tools/summary.sh $(BUILD)/test-logs
+	@tools/summary.sh $(BUILD)/test-logs build $(TEST_SUITES)
 
 clean:
 	rm -rf $(BUILD)

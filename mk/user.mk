@@ -72,7 +72,7 @@ $(USER_OUT)/$(1).elf: $(USER_OBJ)/$(1).elf $(USER_STAMP)
 	$(Q)strip --strip-debug -o $$@ $$<
 endef
 
-$(eval $(call user_program,init,user/init/main.c))
+$(eval $(call user_program,init,user/init/main.c user/init/services.c))
 
 $(MANIFEST): $(USER_OUT)/init.elf
 

@@ -5,6 +5,7 @@
 #include <abi/ring.h>
 #include <abi/syscall.h>
 #include <arch/cpu.h>
+#include <arch/layout.h>
 #include <arch/trap.h>
 #include <common/fmt.h>
 #include <kernel/printk.h>
@@ -37,11 +38,19 @@ static const syscall_fn syscalls[SYS__COUNT] = {
 
 void syscall_dispatch(struct trap_frame *tf)
 {
-    if (tf->rax >= SYS__COUNT) {
+    if (tf->rax >= SYS__COUNT)
         tf->rax = (uint64_t)(int64_t)CAP_ERR_INVALID_REQUEST;
-        return;
+    else
+        syscalls[tf->rax](tf);
+    /* A SYSCALL in the last bytes of the user half returns to a
+     * non-canonical RIP: neither SYSRET nor IRETQ may be used (both fault
+     * in ring 0), so the process ends as if it had faulted there. */
+    if (tf->rip >= USER_TOP) {
+        struct process *p = proc_current();
+        printk("process %s (pid %u) killed: return to non-canonical rip %#llx\n",
+               p->name, p->pid, (unsigned long long)tf->rip);
+        proc_exit(p, -(128 + 13), "#GP return to a non-canonical address");
     }
-    syscalls[tf->rax](tf);
 }
 
 static const char *const fault_names[32] = {

@@ -13,13 +13,16 @@
  *   4. the boot manifest, read through BootPackage in 4 KiB chunks and
  *      parsed with the generated SystemManifest reader: binaries, the init
  *      entry and the services init is meant to start
+ *   5. the services of the manifest: validated, started in order through
+ *      ProcessSpawner with their grants wired (services.c), waited for
  * and ends with the line "init: done" and exit code 0.  Any failure prints
- * "init: FAIL <what>: <error>" and exits with 1.  Starting services
- * (ProcessSpawner) comes with a later issue.
+ * "init: FAIL <what>: <error>" and exits with 1.
  */
 #include <capos/capos.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "services.h"
 
 #define SLEEP_NS (100ull * 1000 * 1000)
 #define MANIFEST_CHUNK 4096u
@@ -177,15 +180,26 @@ static int print_manifest(const uint64_t *buf, uint64_t size)
     return 0;
 }
 
-/* Read, parse and print the boot manifest. */
-static int manifest_demo(uint32_t cap)
+/* Read, parse and print the boot manifest, then run its services. */
+static int manifest_and_services(uint32_t boot)
 {
     uint64_t *buf = NULL, size = 0;
+    struct capnp_msg msg;
+    uint32_t spawner = 0;
     int r;
 
-    if ((r = read_manifest(cap, &buf, &size)) != 0)
+    if ((r = read_manifest(boot, &buf, &size)) != 0)
         return r;
-    r = print_manifest(buf, size);
+    if ((r = print_manifest(buf, size)) == 0 &&
+        capos_msg_read(&msg, buf, size) == ERR_OK) {
+        if (capos_capset_find("spawner", CAPOS_PROCESS_SPAWNER_INTERFACE_ID,
+                              &spawner) != ERR_OK)
+            spawner = 0;
+        r = services_run(capos_system_manifest_read_root(&msg), spawner);
+        if (r)
+            printf("init: FAIL services: not every service started and "
+                   "exited with 0\n");
+    }
     free(buf);
     return r;
 }
@@ -201,7 +215,7 @@ int main(void)
     printf("init: pid %llu\n", (unsigned long long)capos_rt_pid());
     print_capset();
     if ((r = find_caps(&c)) || (r = list_caps(c.caps)) ||
-        (r = timer_demo(c.timer)) || (r = manifest_demo(c.boot)))
+        (r = timer_demo(c.timer)) || (r = manifest_and_services(c.boot)))
         return r;
     printf("init: done\n");
     return 0;

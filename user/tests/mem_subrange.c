@@ -12,6 +12,8 @@
 int main(void)
 {
     uint32_t fa = t_cap("frames"), mo = 0, child = 0, grand = 0;
+    uint32_t keep = 0;     /* keeps a kernel heap slab: exact counts */
+    CHECK_EQ(fa_alloc(fa, 0, &keep), ERR_OK);
     uint64_t base = fa_free(fa), pages, size, pa, cpa, addr = 0;
     uint8_t buf[8];
     CHECK_EQ(fa_alloc(fa, 4, &mo), ERR_OK);

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kvstore.c - the demo key-value server (interface KeyValue in
+ * schema/capos.capnp).
+ *
+ * Theory of operation: the CapSet holds two Endpoints, "kv" (for
+ * ordinary clients) and "admin" (whose callers may also call shutdown).
+ * One RECV is kept outstanding on each; the ring delivers whichever call
+ * comes first (capos_ring_wait_any), the generated KeyValue dispatch runs
+ * the handler, and the results (or a CapException) go back with RETURN;
+ * then the RECV on that endpoint is renewed.  Clients are told apart only
+ * by the session id the kernel attaches (one per client facet); the log
+ * names sessions #1, #2, ... in order of first appearance.  shutdown on
+ * the admin endpoint answers and then exits 0.
+ */
+#include <capos/capos.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_ENTRIES 32
+#define KEY_MAX 32
+#define VALUE_MAX 256
+#define MAX_SESSIONS 16
+#define RBUF_WORDS 128
+#define REPLY_WORDS 256
+
+struct entry {
+    char key[KEY_MAX + 1];
+    uint8_t val[VALUE_MAX];
+    uint32_t len;
+    bool used;
+};
+
+struct ctx {
+    uint32_t who;         /* session number for the log */
+    bool admin;           /* called on the admin endpoint */
+    bool stop;            /* shutdown accepted */
+    const char *why;      /* exception message */
+};
+
+static struct entry store[MAX_ENTRIES];
+static uint64_t sessions[MAX_SESSIONS];
+static uint32_t nsessions, served;
+
+/* Small number for a session id (0 if the table is full). */
+static uint32_t session_no(uint64_t s)
+{
+    for (uint32_t i = 0; i < nsessions; i++)
+        if (sessions[i] == s)
+            return i + 1;
+    if (nsessions == MAX_SESSIONS)
+        return 0;
+    sessions[nsessions++] = s;
+    printf("kvstore: new session #%u\n", nsessions);
+    return nsessions;
+}
+
+/* The entry for key t, or NULL; *ok false for a bad key. */
+static struct entry *lookup(struct capnp_text t, bool *ok)
+{
+    *ok = t.str && t.len > 0 && t.len <= KEY_MAX;
+    for (uint32_t i = 0; *ok && i < MAX_ENTRIES; i++)
+        if (store[i].used && strlen(store[i].key) == t.len &&
+            !memcmp(store[i].key, t.str, t.len))
+            return &store[i];
+    return NULL;
+}
+
+static int fail(struct ctx *c, int code, const char *why)
+{
+    c->why = why;
+    return code;
+}
+
+static int kv_put(void *ctx, capos_key_value_put_params_r p,
+                  capos_key_value_put_results_b r)
+{
+    struct ctx *c = ctx;
+    struct capnp_text k = capos_key_value_put_params_get_key(p);
+    struct capnp_data v = capos_key_value_put_params_get_value(p);
+    bool ok;
+    struct entry *e = lookup(k, &ok);
+
+    if (!ok)
+        return fail(c, ERR_INVAL, "key must be 1..32 bytes");
+    if (v.len > VALUE_MAX)
+        return fail(c, ERR_RANGE, "value longer than 256 bytes");
+    capos_key_value_put_results_set_replaced(r, e != NULL);
+    for (uint32_t i = 0; !e && i < MAX_ENTRIES; i++)
+        if (!store[i].used)
+            e = &store[i];
+    if (!e)
+        return fail(c, ERR_FULL, "store full (32 entries)");
+    printf("kvstore: #%u put \"%s\" (%u bytes)%s\n", c->who, k.str, v.len,
+           e->used ? ", replacing" : "");
+    memcpy(e->key, k.str, k.len);
+    e->key[k.len] = 0;
+    memcpy(e->val, v.ptr, v.len);
+    e->len = v.len;
+    e->used = true;
+    return ERR_OK;
+}
+
+static int kv_get(void *ctx, capos_key_value_get_params_r p,
+                  capos_key_value_get_results_b r)
+{
+    struct ctx *c = ctx;
+    struct capnp_text k = capos_key_value_get_params_get_key(p);
+    bool ok;
+    struct entry *e = lookup(k, &ok);
+
+    if (!ok)
+        return fail(c, ERR_INVAL, "key must be 1..32 bytes");
+    printf("kvstore: #%u get \"%s\"%s\n", c->who, k.str, e ? "" : ": no such key");
+    if (!e)
+        return fail(c, ERR_NOTFOUND, "no such key");
+    capos_key_value_get_results_set_value(r, e->val, e->len);
+    return ERR_OK;
+}
+
+static int kv_delete(void *ctx, capos_key_value_delete_params_r p,
+                     capos_key_value_delete_results_b r)
+{
+    struct ctx *c = ctx;
+    struct capnp_text k = capos_key_value_delete_params_get_key(p);
+    bool ok;
+    struct entry *e = lookup(k, &ok);
+
+    (void)r;
+    if (!ok)
+        return fail(c, ERR_INVAL, "key must be 1..32 bytes");
+    printf("kvstore: #%u delete \"%s\"%s\n", c->who, k.str,
+           e ? "" : ": no such key");
+    if (!e)
+        return fail(c, ERR_NOTFOUND, "no such key");
+    e->used = false;
+    return ERR_OK;
+}
+
+static int kv_list(void *ctx, capos_key_value_list_params_r p,
+                   capos_key_value_list_results_b r)
+{
+    struct ctx *c = ctx;
+    uint32_t n = 0, k = 0;
+    struct capnp_list_builder l;
+
+    (void)p;
+    for (uint32_t i = 0; i < MAX_ENTRIES; i++)
+        n += store[i].used;
+    l = capos_key_value_list_results_init_keys(r, n);
+    for (uint32_t i = 0; i < MAX_ENTRIES; i++) {
+        struct capnp_ptr_builder pb = capnp_list_builder_ptr(&l, k);
+        if (!store[i].used)
+            continue;
+        capnp_ptr_set_text(&pb, store[i].key, (uint32_t)strlen(store[i].key));
+        k++;
+    }
+    printf("kvstore: #%u list: %u keys\n", c->who, n);
+    return ERR_OK;
+}
+
+static int kv_shutdown(void *ctx, capos_key_value_shutdown_params_r p,
+                       capos_key_value_shutdown_results_b r)
+{
+    struct ctx *c = ctx;
+
+    (void)p;
+    if (!c->admin) {
+        printf("kvstore: #%u shutdown refused (not the admin endpoint)\n",
+               c->who);
+        return fail(c, ERR_PERM, "shutdown needs the admin endpoint");
+    }
+    printf("kvstore: #%u shutdown after %u calls\n", c->who, served + 1);
+    capos_key_value_shutdown_results_set_served(r, served + 1);
+    c->stop = true;
+    return ERR_OK;
+}
+
+static const capos_key_value_server_t kv_server = {
+    .put = kv_put, .get = kv_get, .delete = kv_delete, .list = kv_list,
+    .shutdown = kv_shutdown,
+};
+
+/* Run one request and RETURN its results or exception. */
+static err_t answer(uint32_t ep, struct capos_request *req, struct ctx *c)
+{
+    static uint64_t w[REPLY_WORDS];
+    struct capos_msgbuf m;
+    struct capnp_builder *b = capos_msg_begin(&m, w, REPLY_WORDS);
+    int code;
+
+    c->who = session_no(req->session);
+    code = capnp_msg_error(&req->in.msg) != CAPNP_OK
+               ? fail(c, ERR_BADFORMAT, "malformed params")
+               : capos_key_value_dispatch(&kv_server, c, req->method,
+                                          &req->in.msg, b);
+    if (code == ERR_NOSYS && !c->why)
+        c->why = "no such method";
+    /* Caps a client sent along are not used: do not keep them. */
+    (void)capos_msg_caps_release_rest(&req->in);
+    served++;
+    if (code == ERR_OK && capos_msg_finish(&m) == ERR_OK)
+        return capos_server_return(ep, req->call_id, m.words, m.len, NULL, 0);
+    return capos_server_return_error(ep, req->call_id,
+                                     code ? (err_t)code : ERR_TOOSMALL, c->why);
+}
+
+int main(void)
+{
+    static uint64_t rbuf[2][RBUF_WORDS];
+    uint32_t ep[2];
+    struct capos_request req;
+    struct ring_cqe cqe;
+
+    if (capos_capset_find("kv", CAPOS_ENDPOINT_INTERFACE_ID, &ep[0]) ||
+        capos_capset_find("admin", CAPOS_ENDPOINT_INTERFACE_ID, &ep[1])) {
+        printf("kvstore: needs Endpoints \"kv\" and \"admin\"\n");
+        return 1;
+    }
+    printf("kvstore: serving KeyValue on \"kv\" and \"admin\"\n");
+    for (uint32_t i = 0; i < 2; i++)
+        if (capos_server_recv_submit(ep[i], rbuf[i], sizeof rbuf[i], i) != ERR_OK)
+            return 1;
+    for (;;) {
+        struct ctx c = {0};
+        err_t e;
+        if (capos_ring_wait_any(capos_rt_ring(), CAP_ENTER_NO_TIMEOUT, &cqe) ||
+            cqe.user_data > 1)
+            return 1;
+        uint32_t i = (uint32_t)cqe.user_data;
+        if (capos_server_parse(&cqe, rbuf[i], sizeof rbuf[i], &req) != ERR_OK)
+            return 1;
+        c.admin = i == 1;
+        e = answer(ep[i], &req, &c);
+        if (e != ERR_OK)
+            printf("kvstore: RETURN: %s\n", err_name(e));
+        if (c.stop)
+            return 0;
+        if (capos_server_recv_submit(ep[i], rbuf[i], sizeof rbuf[i], i) != ERR_OK)
+            return 1;
+    }
+}
