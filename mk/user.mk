@@ -87,6 +87,7 @@ all: user
 USER_HOST_SRCS := lib/capos/ring.c lib/capos/call.c lib/capos/rt.c \
         lib/capos/capset.c lib/capos/exception.c lib/capos/msg.c \
         lib/capos/kcall.c lib/capos/console.c lib/capos/kcaps.c \
+        lib/capos/ipc_call.c lib/capos/server.c lib/capos/spawn.c \
         lib/libc/heap.c lib/libc/bufout.c \
         lib/common/string.c lib/common/fmt.c $(CAPNP_SRCS) \
         kernel/proc/elf.c $(sort $(wildcard tests/host/user/*.c))
@@ -97,3 +98,10 @@ $(BUILD)/host/user: $(USER_OUT)/init.elf
 $(BUILD)/host/user: $(BUILD)/gen/capos.capnp.h \
         $(wildcard lib/capos/include/capos/*.h lib/capos/*.h lib/libc/*.h \
                    tests/host/user/*.h)
+
+# ---- the key-value demo (system/system.capnp, docs/ipc.md) -----------------
+$(eval $(call user_program,demo/kvstore,user/demo/kvstore.c))
+$(eval $(call user_program,demo/kvclient,user/demo/kvclient.c user/demo/kv.c))
+$(eval $(call user_program,demo/kvdemo,user/demo/kvdemo.c user/demo/kv.c))
+$(MANIFEST): $(USER_OUT)/demo/kvstore.elf $(USER_OUT)/demo/kvclient.elf \
+        $(USER_OUT)/demo/kvdemo.elf

@@ -16,6 +16,9 @@ const manifest :C.SystemManifest = (
   schemaVersion = 1,
   binaries = [
     (name = "init", data = embed "/user/init.elf"),
+    (name = "kvstore", data = embed "/user/demo/kvstore.elf"),
+    (name = "kvclient", data = embed "/user/demo/kvclient.elf"),
+    (name = "kvdemo", data = embed "/user/demo/kvdemo.elf"),
   ],
   initConfig = (
     init = (
@@ -30,9 +33,44 @@ const manifest :C.SystemManifest = (
          source = (kernel = bootPackage)),
         (name = "caps", interfaceId = 0xa7bc30f1f1780804,
          source = (kernel = capabilityManager)),
+        (name = "spawner", interfaceId = 0x86700d247e7b0a5d,
+         source = (kernel = processSpawner)),
       ],
     ),
-    services = [],
+    # The key-value demo (docs/ipc.md): kvstore serves KeyValue on two
+    # endpoints; kvdemo gets client facets of both and starts two kvclient
+    # processes ("alice", "bob"), each with one facet, then stops kvstore
+    # through the "admin" facet.  An imported grant names the interface the
+    # export serves (KeyValue; the kernel checks this at boot); the cap the
+    # child gets is a ClientEndpoint facet and its CapSet entry says so.
+    services = [
+      (name = "kvstore", binary = "kvstore",
+       grants = [
+         (name = "console", interfaceId = 0xf8cb04023b505d3c,
+          source = (kernel = console)),
+         (name = "kv", interfaceId = 0xd2ad96124f979c7f,
+          source = (kernel = endpoint)),
+         (name = "admin", interfaceId = 0xd2ad96124f979c7f,
+          source = (kernel = endpoint)),
+       ],
+       exports = [
+         (name = "kv", interfaceId = 0x8c1fbf3213d3a8cb, grant = "kv"),
+         (name = "admin", interfaceId = 0x8c1fbf3213d3a8cb, grant = "admin"),
+       ]),
+      (name = "kvdemo", binary = "kvdemo",
+       grants = [
+         (name = "console", interfaceId = 0xf8cb04023b505d3c,
+          source = (kernel = console)),
+         (name = "spawner", interfaceId = 0x86700d247e7b0a5d,
+          source = (kernel = processSpawner)),
+         (name = "alice", interfaceId = 0x8c1fbf3213d3a8cb,
+          source = (service = (service = "kvstore", export = "kv"))),
+         (name = "bob", interfaceId = 0x8c1fbf3213d3a8cb,
+          source = (service = (service = "kvstore", export = "kv"))),
+         (name = "admin", interfaceId = 0x8c1fbf3213d3a8cb,
+          source = (service = (service = "kvstore", export = "admin"))),
+       ]),
+    ],
   ),
   kernelParams = (logLevel = info, testFilter = "", motd = "capOS"),
 );

@@ -55,7 +55,6 @@ struct ep_core {
     uint32_t queued;
     struct ep_call *received;
     uint32_t next_call_id;
-    uint64_t next_session;
     struct ep_recv recv;            /* parked RECV if recv.server */
 };
 
@@ -87,6 +86,7 @@ struct ep_call {
 };
 
 static uint64_t calls_live;
+static uint64_t next_session;       /* sessions are unique system-wide */
 
 uint64_t endpoint_calls_live(void)
 {
@@ -261,7 +261,7 @@ static int ep_make_client(void *ctx, capos_endpoint_make_client_params_r params,
     if (!fc)
         return call_fail(c, ERR_NOMEM, "no memory for a client facet");
     uint64_t f = spin_lock_irqsave(&core->lock);
-    fc->session = ++core->next_session;
+    fc->session = __atomic_add_fetch(&next_session, 1, __ATOMIC_RELAXED);
     fc->epoch = core->client_epoch;
     spin_unlock_irqrestore(&core->lock, f);
     core_get(core);

@@ -102,7 +102,7 @@ err_t vmr_place(struct process *p, uint64_t hint, uint64_t size, uint64_t *va)
         return ERR_OK;
     }
     uint64_t cand = MEMCAP_MMAP_BASE;
-    while (size <= MEMCAP_MMAP_TOP - cand) {
+    while (cand <= MEMCAP_MMAP_TOP && size <= MEMCAP_MMAP_TOP - cand) {
         struct vm_mapping *m = vmr_overlap(p, cand, cand + size);
         if (m) {
             cand = m->va + m->pages * PAGE_SIZE;

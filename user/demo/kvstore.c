@@ -23,6 +23,7 @@
 #define MAX_SESSIONS 16
 #define RBUF_WORDS 128
 #define REPLY_WORDS 256
+#define RECV_UD(i) (UINT64_MAX - 8 + (i)) /* apart from capos_ring_user_data */
 
 struct entry {
     char key[KEY_MAX + 1];
@@ -39,19 +40,22 @@ struct ctx {
 };
 
 static struct entry store[MAX_ENTRIES];
-static uint64_t sessions[MAX_SESSIONS];
+static struct { uint32_t ep; uint64_t id; } sessions[MAX_SESSIONS];
 static uint32_t nsessions, served;
 
-/* Small number for a session id (0 if the table is full). */
-static uint32_t session_no(uint64_t s)
+/* Small number for session s of endpoint ep (session ids are unique per
+ * endpoint only); 0 if the table is full. */
+static uint32_t session_no(uint32_t ep, uint64_t s)
 {
     for (uint32_t i = 0; i < nsessions; i++)
-        if (sessions[i] == s)
+        if (sessions[i].ep == ep && sessions[i].id == s)
             return i + 1;
     if (nsessions == MAX_SESSIONS)
         return 0;
-    sessions[nsessions++] = s;
-    printf("kvstore: new session #%u\n", nsessions);
+    sessions[nsessions].ep = ep;
+    sessions[nsessions++].id = s;
+    printf("kvstore: new session #%u on \"%s\"\n", nsessions,
+           ep ? "admin" : "kv");
     return nsessions;
 }
 
@@ -182,14 +186,15 @@ static const capos_key_value_server_t kv_server = {
 };
 
 /* Run one request and RETURN its results or exception. */
-static err_t answer(uint32_t ep, struct capos_request *req, struct ctx *c)
+static err_t answer(uint32_t ep, uint32_t which, struct capos_request *req,
+                    struct ctx *c)
 {
     static uint64_t w[REPLY_WORDS];
     struct capos_msgbuf m;
     struct capnp_builder *b = capos_msg_begin(&m, w, REPLY_WORDS);
     int code;
 
-    c->who = session_no(req->session);
+    c->who = session_no(which, req->session);
     code = capnp_msg_error(&req->in.msg) != CAPNP_OK
                ? fail(c, ERR_BADFORMAT, "malformed params")
                : capos_key_value_dispatch(&kv_server, c, req->method,
@@ -219,24 +224,24 @@ int main(void)
     }
     printf("kvstore: serving KeyValue on \"kv\" and \"admin\"\n");
     for (uint32_t i = 0; i < 2; i++)
-        if (capos_server_recv_submit(ep[i], rbuf[i], sizeof rbuf[i], i) != ERR_OK)
+        if (capos_server_recv_submit(ep[i], rbuf[i], sizeof rbuf[i], RECV_UD(i)) != ERR_OK)
             return 1;
     for (;;) {
         struct ctx c = {0};
         err_t e;
         if (capos_ring_wait_any(capos_rt_ring(), CAP_ENTER_NO_TIMEOUT, &cqe) ||
-            cqe.user_data > 1)
+            cqe.user_data < RECV_UD(0) || cqe.user_data > RECV_UD(1))
             return 1;
-        uint32_t i = (uint32_t)cqe.user_data;
+        uint32_t i = (uint32_t)(cqe.user_data - RECV_UD(0));
         if (capos_server_parse(&cqe, rbuf[i], sizeof rbuf[i], &req) != ERR_OK)
             return 1;
         c.admin = i == 1;
-        e = answer(ep[i], &req, &c);
+        e = answer(ep[i], i, &req, &c);
         if (e != ERR_OK)
             printf("kvstore: RETURN: %s\n", err_name(e));
         if (c.stop)
             return 0;
-        if (capos_server_recv_submit(ep[i], rbuf[i], sizeof rbuf[i], i) != ERR_OK)
+        if (capos_server_recv_submit(ep[i], rbuf[i], sizeof rbuf[i], RECV_UD(i)) != ERR_OK)
             return 1;
     }
 }

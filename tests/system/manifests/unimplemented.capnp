@@ -4,5 +4,5 @@ using C = import "../../../schema/capos.capnp";
 const manifest :C.SystemManifest = (
   schemaVersion = 1,
   binaries = [(name = "init", data = embed "/user/init.elf")],
-  initConfig = (init = (name = "init", binary = "init", grants = [(name = "frames", interfaceId = 0xaee7ae6b724cbb71, source = (kernel = frameAllocator))])),
+  initConfig = (init = (name = "init", binary = "init", grants = [(name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl))])),
 );
