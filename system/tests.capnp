@@ -23,6 +23,8 @@ const manifest :C.SystemManifest = (
     (name = "spinner", data = embed "/user/tests/spinner.elf"),
     (name = "sched", data = embed "/user/tests/sched.elf"),
     (name = "churn_spawn", data = embed "/user/tests/churn_spawn.elf"),
+    (name = "revoke_child", data = embed "/user/tests/revoke_child.elf"),
+    (name = "ipc_revoke2", data = embed "/user/tests/ipc_revoke2.elf"),
     (name = "ipc_basic", data = embed "/user/tests/ipc_basic.elf"),
     (name = "ipc_queue", data = embed "/user/tests/ipc_queue.elf"),
     (name = "ipc_xfer", data = embed "/user/tests/ipc_xfer.elf"),
@@ -63,6 +65,8 @@ const manifest :C.SystemManifest = (
   initConfig = (
     init = (name = "none", binary = "bootpkg"),
     services = [
+      (name = "IPC0009", binary = "ipc_revoke2", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner))],
+       args = ["revocation reaches facets in other processes and their queued calls", "expect=0"]),
       (name = "SPAWN0001", binary = "spawn", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner))],
        args = ["spawn: exit codes, hostile grants and binaries, handles", "expect=0"]),
       (name = "SCHED0001", binary = "sched", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner))],
