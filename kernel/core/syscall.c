@@ -11,6 +11,7 @@
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/ring.h>
+#include <kernel/vm.h>
 
 void syscall_dispatch(struct trap_frame *tf);
 void syscall_fault_init(void);
@@ -61,6 +62,27 @@ static const char *const fault_names[32] = {
     [17] = "#AC alignment check", [19] = "#XM SIMD error",
 };
 
+/* Print the faulting process's frame-pointer backtrace (read through its
+ * page tables, so a bad frame pointer just ends the walk). */
+static void user_backtrace(struct process *p, uint64_t rbp)
+{
+    uint64_t ret[8];
+    int n = 0;
+    for (; n < 8 && rbp && !(rbp & 7); n++) {
+        uint64_t frame[2];
+        if (vm_read(&p->vm, rbp, frame, sizeof frame))
+            break;
+        ret[n] = frame[1];
+        rbp = frame[0];
+    }
+    if (!n)
+        return;
+    printk("  user backtrace:");
+    for (int i = 0; i < n; i++)
+        printk(" %#llx", (unsigned long long)ret[i]);
+    printk("\n");
+}
+
 /* A user-mode exception ends the process with a recorded reason. */
 static void user_fault(struct trap_frame *tf)
 {
@@ -78,6 +100,7 @@ static void user_fault(struct trap_frame *tf)
                      (unsigned long long)tf->error,
                      (unsigned long long)tf->rip);
     printk("process %s (pid %u) killed: %s\n", p->name, p->pid, reason);
+    user_backtrace(p, tf->rbp);
     proc_exit(p, -(int64_t)(128 + tf->vector), reason);
 }
 

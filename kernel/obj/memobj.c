@@ -157,6 +157,11 @@ static err_t map_check(struct call_ctx *c, const struct memobj *mo,
     err_t r = vmr_check_prot(prot);
     if (r)
         return call_fail(c, r, "bad protection (none, unknown bits or W+X)");
+    /* W^X holds across mappings too: a MemoryObject can be written through
+     * another mapping or MemoryObject.write at any time, so it is never
+     * mapped executable. */
+    if (prot & VM_EXEC)
+        return call_fail(c, ERR_PERM, "a MemoryObject is never executable");
     if ((off | size | hint) & PAGE_MASK || size == 0)
         return call_fail(c, ERR_INVAL, "unaligned or empty range");
     if ((r = memobj_check_bytes(c, mo, off, size)))

@@ -260,6 +260,11 @@ static int vmem_protect(void *ctx, capos_virtual_memory_protect_params_r params,
     if (!vmr_covered(p, va, va + size, ~0u) ||
         vmr_count_mapped(p, va, va + size) != size / PAGE_SIZE) {
         r = call_fail(c, ERR_NOTFOUND, "pages not mapped by a memory capability");
+    } else if ((prot & VM_EXEC) &&
+               !vmr_covered(p, va, va + size,
+                            VMR_BIT(VMR_ANON) | VMR_BIT(VMR_RESERVE))) {
+        /* Shared memory stays writable elsewhere: never executable. */
+        r = call_fail(c, ERR_PERM, "a MemoryObject mapping is never executable");
     } else {
         for (uint64_t a = va; a < va + size; a += PAGE_SIZE)
             pt_update(p->vm.root, a, PTE_W | PTE_NX, vmr_pte_flags(prot));

@@ -63,6 +63,7 @@ static void mo_map_errors(uint32_t mo, uint32_t other)
     CHECK_EQ(mo_map(mo, 0, 0, PG, 8 | R, &a), ERR_INVAL);      /* unknown bit */
     CHECK_EQ(mo_map(mo, 0, 0, PG, W | X, &a), ERR_INVAL);      /* W^X */
     CHECK_EQ(mo_map(mo, 0, 0, PG, R | W | X, &a), ERR_INVAL);
+    CHECK_EQ(mo_map(mo, 0, 0, PG, R | X, &a), ERR_PERM);      /* never exec */
     CHECK_EQ(mo_map(mo, 0, 1, PG, R, &a), ERR_INVAL);          /* offset */
     CHECK_EQ(mo_map(mo, 0, 0, 100, R, &a), ERR_INVAL);         /* size */
     CHECK_EQ(mo_map(mo, 0, 0, 0, R, &a), ERR_INVAL);           /* empty */
@@ -162,6 +163,7 @@ static void vm_range_errors(uint32_t vm, uint32_t mo)
     CHECK_EQ(mo_map(mo, 0, 0, PG, R, &ma), ERR_OK);
     CHECK_EQ(vm_unmap(vm, ma, PG), ERR_NOTFOUND);
     CHECK_EQ(vm_protect(vm, ma, PG, RW), ERR_OK);           /* but protectable */
+    CHECK_EQ(vm_protect(vm, ma, PG, R | X), ERR_PERM);      /* never exec */
     CHECK_EQ(mo_unmap(mo, ma, PG), ERR_OK);
     /* commit / decommit need a reservation. */
     CHECK_EQ(vm_commit(vm, a, PG, RW), ERR_NOTFOUND);
