@@ -26,6 +26,7 @@ const manifest :C.SystemManifest = (
     (name = "revoke_child", data = embed "/user/tests/revoke_child.elf"),
     (name = "ipc_revoke2", data = embed "/user/tests/ipc_revoke2.elf"),
     (name = "ring_fuzz", data = embed "/user/tests/ring_fuzz.elf"),
+    (name = "mem_churn", data = embed "/user/tests/mem_churn.elf"),
     (name = "ipc_basic", data = embed "/user/tests/ipc_basic.elf"),
     (name = "ipc_queue", data = embed "/user/tests/ipc_queue.elf"),
     (name = "ipc_xfer", data = embed "/user/tests/ipc_xfer.elf"),
@@ -66,6 +67,8 @@ const manifest :C.SystemManifest = (
   initConfig = (
     init = (name = "none", binary = "bootpkg"),
     services = [
+      (name = "CHURN0002", binary = "mem_churn", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "frames", interfaceId = 0xaee7ae6b724cbb71, source = (kernel = frameAllocator)), (name = "vm", interfaceId = 0xc14155ea5afc726c, source = (kernel = virtualMemory))],
+       args = ["10,000 memory create/map/unmap cycles with failures: frames at baseline", "expect=0"]),
       (name = "FUZZ0001", binary = "ring_fuzz", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "caps", interfaceId = 0xa7bc30f1f1780804, source = (kernel = capabilityManager)), (name = "boot", interfaceId = 0xcc0905ade4cdc3d4, source = (kernel = bootPackage)), (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner))],
        args = ["20,000 random SQEs: every one answered, the kernel keeps serving", "expect=0"]),
       (name = "IPC0009", binary = "ipc_revoke2", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner))],
