@@ -10,6 +10,7 @@
  * object dies at once and everything is refunded.
  */
 #include <capos.capnp.h>
+#include <kernel/cap_table.h>
 #include <kernel/memcaps.h>
 #include <kernel/pmm.h>
 
@@ -34,6 +35,7 @@ static err_t alloc_result(struct call_ctx *c, uint64_t n)
                                               : "out of physical memory");
     c->result_obj = &mo->obj;
     c->result_iface = CAPOS_MEMORY_OBJECT_INTERFACE_ID;
+    c->result_flags = CAP_F_TRANSFERABLE;   /* shared memory is meant to travel */
     return ERR_OK;
 }
 

@@ -291,6 +291,7 @@ static int memobj_subrange(void *ctx, capos_memory_object_subrange_params_r para
     capos_memory_object_subrange_results_set_child(results, 0);
     c->result_obj = &child->obj;
     c->result_iface = CAPOS_MEMORY_OBJECT_INTERFACE_ID;
+    c->result_flags = CAP_F_TRANSFERABLE;   /* shared memory is meant to travel */
     return ERR_OK;
 }
 

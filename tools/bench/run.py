@@ -217,11 +217,19 @@ def derive_per_page(res, one, many, name):
 
 
 def derive_capos(res, log_text, kernel):
-    """Kernel entry -> first user instruction (from Timer.now and the
-    banner's TSC rate), kernel image size, single values as rows."""
+    """Kernel entry -> first user instruction (exact if the kernel prints
+    `entry tsc=N`, else from Timer.now and the banner's TSC rate), kernel
+    image size, single values as rows."""
     vals = res["vals"]
     m = re.search(r"TSC (\d+\.\d+) MHz", log_text)
-    if m and {"timer_now_ns", "timer_now_tsc_mid", "boot_to_user"} <= set(vals):
+    exact = re.search(r"entry tsc=(\d+)", log_text)
+    if exact and "boot_to_user" in vals:
+        vals["kernel_entry_tsc"] = int(exact.group(1))
+        vals["kernel_entry_to_user"] = vals["boot_to_user"] - \
+            vals["kernel_entry_tsc"]
+        vals["timer_now_tsc_err"] = 0
+        res["tsc_mhz"] = float(m.group(1)) if m else 0.0
+    elif m and {"timer_now_ns", "timer_now_tsc_mid", "boot_to_user"} <= set(vals):
         mhz = float(m.group(1))
         entry = vals["timer_now_tsc_mid"] - vals["timer_now_ns"] * mhz / 1000
         vals["kernel_entry_tsc"] = int(round(entry))
@@ -360,10 +368,12 @@ def bench(args):
     text = header(args, qv) + ["determinism: " + det, ""] + lines
     if "tsc_mhz" in capos:
         text.append("")
-        text.append("capOS kernel TSC rate %.3f MHz (entry estimated to +-%d "
-                    "insn via Timer.now); Linux boot figure starts at reset "
-                    "(includes qboot and decompression)" % (
-                        capos["tsc_mhz"], capos["vals"]["timer_now_tsc_err"]))
+        err = capos["vals"].get("timer_now_tsc_err", 0)
+        how = "exact, from the kernel's entry tsc line" if not err else \
+            "estimated to +-%d insn via Timer.now" % err
+        text.append("capOS kernel TSC rate %.3f MHz, kernel entry %s; Linux "
+                    "boot figure starts at reset (includes qboot and "
+                    "decompression)" % (capos["tsc_mhz"], how))
     report = "\n".join(text) + "\n"
     print(report)
     with open(os.path.join(args.out, "report.txt"), "w") as f:
