@@ -325,4 +325,13 @@ interface KeyValue @0x8c1fbf3213d3a8cb {
   # Stop the server after this answer; `served` counts the calls it
   # answered.  Accepted only on the server's admin endpoint; errors: PERM
   # (called through the ordinary KeyValue endpoint).
+  putShared @5 (key :Text, value :MemoryObject, size :UInt64)
+      -> (checksum :UInt64);
+  # Store a large value without copying it: the server maps `value`
+  # read-only and keeps the capability; `checksum` is the sum of the first
+  # `size` bytes as the server reads them through its mapping.  A later get
+  # returns the first 256 bytes read through the same mapping, so writes by
+  # the owner are visible without another transfer.
+  # errors: INVAL (bad key, no MemoryObject, size 0 or beyond the object),
+  # RANGE (size above 1 MiB), FULL (32 entries and `key` is new).
 }

@@ -35,11 +35,14 @@ const manifest :C.SystemManifest = (
          source = (kernel = capabilityManager)),
         (name = "spawner", interfaceId = 0x86700d247e7b0a5d,
          source = (kernel = processSpawner)),
+        (name = "frames", interfaceId = 0xaee7ae6b724cbb71,
+         source = (kernel = frameAllocator)),
       ],
     ),
     # The key-value demo (docs/ipc.md): kvstore serves KeyValue on two
-    # endpoints; kvdemo gets client facets of both and starts two kvclient
-    # processes ("alice", "bob"), each with one facet, then stops kvstore
+    # endpoints; kvdemo gets client facets of both and starts three kvclient
+    # processes ("alice", "bob", and "carol" who shares 64 KiB through a
+    # MemoryObject), each with one facet, then stops kvstore
     # through the "admin" facet.  An imported grant names the interface the
     # export serves (KeyValue; the kernel checks this at boot); the cap the
     # child gets is a ClientEndpoint facet and its CapSet entry says so.
@@ -67,6 +70,10 @@ const manifest :C.SystemManifest = (
           source = (service = (service = "kvstore", export = "kv"))),
          (name = "bob", interfaceId = 0x8c1fbf3213d3a8cb,
           source = (service = (service = "kvstore", export = "kv"))),
+         (name = "carol", interfaceId = 0x8c1fbf3213d3a8cb,
+          source = (service = (service = "kvstore", export = "kv"))),
+         (name = "frames", interfaceId = 0xaee7ae6b724cbb71,
+          source = (kernel = frameAllocator)),
          (name = "admin", interfaceId = 0x8c1fbf3213d3a8cb,
           source = (service = (service = "kvstore", export = "admin"))),
        ]),

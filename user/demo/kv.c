@@ -128,3 +128,36 @@ err_t kv_shutdown(uint32_t cap, uint32_t *served)
         capos_key_value_shutdown_results_read_root(&msg));
     return ERR_OK;
 }
+
+err_t kv_put_shared(uint32_t cap, const char *key, uint32_t mo, uint64_t size,
+                    uint64_t *checksum)
+{
+    uint64_t w[16];
+    struct capos_msgbuf m;
+    struct capnp_msg msg;
+    struct ring_cqe cqe;
+    struct capos_exception ex;
+    struct ring_xfer x = {.cap_id = mo, .mode = XFER_COPY};
+    capos_key_value_put_shared_params_b p =
+        capos_key_value_put_shared_params_init_root(capos_msg_begin(&m, w, 16));
+    capos_key_value_put_shared_params_set_key(p, key, (uint32_t)strlen(key));
+    capos_key_value_put_shared_params_set_value(p, 0);     /* xfer[0] */
+    capos_key_value_put_shared_params_set_size(p, size);
+    kv_last_error[0] = 0;
+    err_t e = capos_msg_finish(&m);
+    if (!e)
+        e = capos_call_xfer(cap, CAPOS_KEY_VALUE_METHOD_PUT_SHARED, m.words,
+                            m.len, &x, 1, res, sizeof(res), &cqe);
+    if (e) {
+        if (capos_exception_decode(&cqe, res, sizeof(res), &ex) == ERR_OK) {
+            strlcpy(kv_last_error, ex.message, sizeof(kv_last_error));
+            return ex.code ? (err_t)ex.code : e;
+        }
+        return e;
+    }
+    if ((e = capos_msg_read(&msg, res, (size_t)cqe.result)) != ERR_OK)
+        return e;
+    *checksum = capos_key_value_put_shared_results_get_checksum(
+        capos_key_value_put_shared_results_read_root(&msg));
+    return ERR_OK;
+}

@@ -24,5 +24,9 @@ err_t kv_get(uint32_t cap, const char *key, char *buf, uint32_t *len);
 err_t kv_delete(uint32_t cap, const char *key);
 /* KeyValue.list: the keys, comma-separated, into out[max]. */
 err_t kv_list(uint32_t cap, char *out, size_t max);
+/* KeyValue.putShared: send MemoryObject mo (by copy) as the value of key;
+ * *checksum gets the server's sum of the first size bytes. */
+err_t kv_put_shared(uint32_t cap, const char *key, uint32_t mo, uint64_t size,
+                    uint64_t *checksum);
 /* KeyValue.shutdown; *served gets the server's call count. */
 err_t kv_shutdown(uint32_t cap, uint32_t *served);

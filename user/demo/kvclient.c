@@ -4,7 +4,8 @@
  * args are not passed to processes yet): its role is the name of the
  * ClientEndpoint in its CapSet, "alice" (writes) or "bob" (reads what
  * alice wrote, deletes, and tries shutdown, which the server refuses on
- * the ordinary endpoint).  Exit 0 iff every step gave the expected
+ * the ordinary endpoint) or "carol" (sends a 64 KiB value through a shared
+ * MemoryObject and shows the server reads her later writes in place).  Exit 0 iff every step gave the expected
  * outcome.
  */
 #include <capos/capos.h>
@@ -60,6 +61,43 @@ static void bob(uint32_t kv)
     step("shutdown", kv_shutdown(kv, &served), ERR_PERM);
 }
 
+/* carol: a 64 KiB value through shared memory (no copy), then a change
+ * made through her own mapping that the server sees on the next get. */
+static void carol(uint32_t kv)
+{
+    enum { SIZE = 64 * 1024 };
+    uint32_t fa, mo = 0, len = 0;
+    uint64_t addr = 0, sum = 0, want = 0;
+    char buf[KV_VALUE_MAX + 1];
+    if (capos_capset_find("frames", CAPOS_FRAME_ALLOCATOR_INTERFACE_ID, &fa) ||
+        capos_frames_alloc(fa, SIZE / 4096, &mo) ||
+        capos_memobj_map(mo, 0, 0, SIZE, CAPOS_PROT_READ | CAPOS_PROT_WRITE, &addr)) {
+        printf("%s: cannot set up shared memory\n", me);
+        failures++;
+        return;
+    }
+    char *p = (char *)(uintptr_t)addr;
+    for (uint32_t i = 0; i < SIZE; i++)
+        p[i] = (char)('a' + i % 26);
+    memcpy(p, "log v1: ", 8);
+    for (uint32_t i = 0; i < SIZE; i++)
+        want += (uint8_t)p[i];
+    step("putShared log = 64 KiB MemoryObject",
+         kv_put_shared(kv, "log", mo, SIZE, &sum), ERR_OK);
+    printf("%s:   server checksum %llu, mine %llu: %s\n", me,
+           (unsigned long long)sum, (unsigned long long)want,
+           sum == want ? "same bytes, no copy made" : "DIFFERENT");
+    failures += sum != want;
+    memcpy(p, "log v2: ", 8);                 /* change it in place */
+    step("get log (after writing through my own mapping)",
+         kv_get(kv, "log", buf, &len), ERR_OK);
+    buf[16] = 0;
+    printf("%s:   server now reads \"%s...\"\n", me, buf);
+    failures += memcmp(buf, "log v2: ", 8) != 0;
+    capos_memobj_unmap(mo, addr, SIZE);
+    capos_release(mo);                        /* the server keeps its copy */
+}
+
 int main(void)
 {
     for (uint32_t i = 0; i < capos_capset_count(); i++) {
@@ -71,6 +109,8 @@ int main(void)
             alice(e->cap_id);
         else if (!strcmp(me, "bob"))
             bob(e->cap_id);
+        else if (!strcmp(me, "carol"))
+            carol(e->cap_id);
         else
             continue;
         return failures ? 1 : 0;

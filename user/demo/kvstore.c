@@ -30,9 +30,16 @@ struct entry {
     uint8_t val[VALUE_MAX];
     uint32_t len;
     bool used;
+    /* A shared value (putShared): the client's MemoryObject, mapped
+     * read-only here; get reads through the mapping (no copy). */
+    uint32_t mo;
+    uint64_t addr, size;
 };
 
+#define SHARED_MAX (1u << 20)
+
 struct ctx {
+    struct capos_request *req; /* for caps transferred with the call */
     uint32_t who;         /* session number for the log */
     bool admin;           /* called on the admin endpoint */
     bool stop;            /* shutdown accepted */
@@ -76,6 +83,25 @@ static int fail(struct ctx *c, int code, const char *why)
     return code;
 }
 
+/* Forget e's shared value (unmap, release the MemoryObject). */
+static void drop_shared(struct entry *e)
+{
+    if (!e->mo)
+        return;
+    capos_memobj_unmap(e->mo, e->addr, (e->size + 4095) & ~4095ull);
+    capos_release(e->mo);
+    e->mo = 0;
+}
+
+/* A free entry for a new key, or NULL. */
+static struct entry *free_entry(void)
+{
+    for (uint32_t i = 0; i < MAX_ENTRIES; i++)
+        if (!store[i].used)
+            return &store[i];
+    return NULL;
+}
+
 static int kv_put(void *ctx, capos_key_value_put_params_r p,
                   capos_key_value_put_results_b r)
 {
@@ -90,13 +116,13 @@ static int kv_put(void *ctx, capos_key_value_put_params_r p,
     if (v.len > VALUE_MAX)
         return fail(c, ERR_RANGE, "value longer than 256 bytes");
     capos_key_value_put_results_set_replaced(r, e != NULL);
-    for (uint32_t i = 0; !e && i < MAX_ENTRIES; i++)
-        if (!store[i].used)
-            e = &store[i];
+    if (!e)
+        e = free_entry();
     if (!e)
         return fail(c, ERR_FULL, "store full (32 entries)");
     printf("kvstore: #%u put \"%s\" (%u bytes)%s\n", c->who, k.str, v.len,
            e->used ? ", replacing" : "");
+    drop_shared(e);
     memcpy(e->key, k.str, k.len);
     e->key[k.len] = 0;
     memcpy(e->val, v.ptr, v.len);
@@ -118,7 +144,12 @@ static int kv_get(void *ctx, capos_key_value_get_params_r p,
     printf("kvstore: #%u get \"%s\"%s\n", c->who, k.str, e ? "" : ": no such key");
     if (!e)
         return fail(c, ERR_NOTFOUND, "no such key");
-    capos_key_value_get_results_set_value(r, e->val, e->len);
+    if (e->mo)          /* read through the shared mapping: no copy */
+        capos_key_value_get_results_set_value(
+            r, (const void *)(uintptr_t)e->addr,
+            (uint32_t)(e->size < VALUE_MAX ? e->size : VALUE_MAX));
+    else
+        capos_key_value_get_results_set_value(r, e->val, e->len);
     return ERR_OK;
 }
 
@@ -137,6 +168,7 @@ static int kv_delete(void *ctx, capos_key_value_delete_params_r p,
            e ? "" : ": no such key");
     if (!e)
         return fail(c, ERR_NOTFOUND, "no such key");
+    drop_shared(e);
     e->used = false;
     return ERR_OK;
 }
@@ -180,9 +212,59 @@ static int kv_shutdown(void *ctx, capos_key_value_shutdown_params_r p,
     return ERR_OK;
 }
 
+/* Adopt and map the MemoryObject of putShared; *mo, *addr on success. */
+static int take_shared(struct ctx *c, capos_key_value_put_shared_params_r p,
+                       uint64_t size, uint32_t *mo, uint64_t *addr)
+{
+    uint64_t pages = 0, osize = 0;
+    uint32_t idx = capos_key_value_put_shared_params_get_value(p);
+    if (size == 0 || size > SHARED_MAX)
+        return fail(c, size ? ERR_RANGE : ERR_INVAL, "size must be 1 byte..1 MiB");
+    if (capos_msg_caps_take(&c->req->in, idx, CAPOS_MEMORY_OBJECT_INTERFACE_ID, mo))
+        return fail(c, ERR_INVAL, "no MemoryObject in the call");
+    err_t e = capos_memobj_info(*mo, &pages, &osize);
+    if (!e && size > osize)
+        e = ERR_INVAL;
+    if (!e)
+        e = capos_memobj_map(*mo, 0, 0, (size + 4095) & ~4095ull, CAPOS_PROT_READ, addr);
+    if (e) {
+        capos_release(*mo);
+        return fail(c, e, "cannot map the shared value");
+    }
+    return ERR_OK;
+}
+
+static int kv_put_shared(void *ctx, capos_key_value_put_shared_params_r p,
+                         capos_key_value_put_shared_results_b r)
+{
+    struct ctx *c = ctx;
+    struct capnp_text k = capos_key_value_put_shared_params_get_key(p);
+    uint64_t size = capos_key_value_put_shared_params_get_size(p), addr = 0, sum = 0;
+    uint32_t mo = 0;
+    bool ok;
+    struct entry *e = lookup(k, &ok);
+    if (!ok)
+        return fail(c, ERR_INVAL, "key must be 1..32 bytes");
+    if (!e && !(e = free_entry()))
+        return fail(c, ERR_FULL, "store full (32 entries)");
+    int code = take_shared(c, p, size, &mo, &addr);
+    if (code)
+        return code;
+    for (uint64_t i = 0; i < size; i++)
+        sum += ((const uint8_t *)(uintptr_t)addr)[i];
+    drop_shared(e);
+    *e = (struct entry){.used = true, .mo = mo, .addr = addr, .size = size};
+    memcpy(e->key, k.str, k.len);           /* zero-terminated by the reset */
+    printf("kvstore: #%u putShared \"%s\": %llu bytes mapped at %#llx, no copy, "
+           "checksum %llu\n", c->who, e->key, (unsigned long long)size,
+           (unsigned long long)addr, (unsigned long long)sum);
+    capos_key_value_put_shared_results_set_checksum(r, sum);
+    return ERR_OK;
+}
+
 static const capos_key_value_server_t kv_server = {
     .put = kv_put, .get = kv_get, .delete = kv_delete, .list = kv_list,
-    .shutdown = kv_shutdown,
+    .shutdown = kv_shutdown, .put_shared = kv_put_shared,
 };
 
 /* Run one request and RETURN its results or exception. */
@@ -195,6 +277,7 @@ static err_t answer(uint32_t ep, uint32_t which, struct capos_request *req,
     int code;
 
     c->who = session_no(which, req->session);
+    c->req = req;
     code = capnp_msg_error(&req->in.msg) != CAPNP_OK
                ? fail(c, ERR_BADFORMAT, "malformed params")
                : capos_key_value_dispatch(&kv_server, c, req->method,

@@ -11,6 +11,7 @@
 #include <capos/exception.h>
 #include <capos/ipc.h>
 #include <capos/kcaps.h>
+#include <capos/mem.h>
 #include <capos/msg.h>
 #include <capos/ring.h>
 #include <capos/rt.h>
