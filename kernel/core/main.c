@@ -89,9 +89,10 @@ static void banner(const struct boot_info *bi)
            CLOCK_HZ, (unsigned long long)(clock_tsc_hz() / 1000000),
            (unsigned long long)(clock_tsc_hz() / 1000 % 1000));
     uint64_t ns = clock_ns();
-    printk("capOS: booted in %llu.%03llu ms (guest clock, since kernel entry)\n",
-           (unsigned long long)(ns / 1000000),
-           (unsigned long long)(ns / 1000 % 1000));
+    printk("capOS: booted in %llu.%03llu ms (guest clock, since kernel entry; "
+           "entry tsc=%llu)\n", (unsigned long long)(ns / 1000000),
+           (unsigned long long)(ns / 1000 % 1000),
+           (unsigned long long)clock_entry_tsc());
 }
 
 /* Wait until the tick counter passes `target` (interrupts on). */

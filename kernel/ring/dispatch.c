@@ -86,7 +86,9 @@ static bool ring_room(struct process *p)
            RING_CQ_ENTRIES - used > p->cq_reserved;
 }
 
-/* Handle one SQE; false when there is nothing (more) to do. */
+/* Handle one SQE; false when there is nothing (more) to do.  The
+ * completion goes straight into the ring: the process is running, so no
+ * wake-up is needed. */
 static bool ring_step(struct process *p)
 {
     struct ring_sqe sqe;
@@ -101,12 +103,16 @@ static bool ring_step(struct process *p)
     if (bad) {
         cqe.result = bad;
         cqe.aux = bad == CAP_ERR_INVALID_REQUEST ? ERR_INVAL : ERR_FAULT;
-    }
-    else
+    } else {
         post = ring_ops[sqe.opcode](p, &sqe, &cqe);
+    }
     cqe.user_data = sqe.user_data;      /* handlers may rebuild the CQE */
-    if (post)
-        proc_post_cqe(p, &cqe, false);
+    if (post) {
+        f = spin_lock_irqsave(&p->lock);
+        if (p->state == PROC_ALIVE)
+            ring_cq_post(&p->ring, p->ring_kva, &cqe);
+        spin_unlock_irqrestore(&p->lock, f);
+    }
     return true;
 }
 
@@ -116,33 +122,42 @@ static bool wait_done(struct process *p, uint32_t min)
     return ring_cq_available(&p->ring, p->ring_kva) >= min;
 }
 
-int64_t cap_enter(uint64_t min_complete, uint64_t timeout_ns)
+/* Block until min completions, the deadline, or never (UINT64_MAX). */
+static void cap_enter_wait(struct process *p, struct thread *t, uint32_t min,
+                           uint64_t timeout_ns)
 {
-    struct process *p = proc_current();
-    struct thread *t = thread_current();
-    if (min_complete > RING_CQ_ENTRIES)
-        return CAP_ERR_INVALID_REQUEST;
-    for (uint32_t n = 0; n < RING_DRAIN_MAX && ring_step(p); n++)
-        ;
     uint64_t now = clock_ns();
     uint64_t deadline = timeout_ns == CAP_ENTER_NO_TIMEOUT ? UINT64_MAX
                         : now + timeout_ns < now ? UINT64_MAX
                                                  : now + timeout_ns;
     for (;;) {
         uint64_t f = spin_lock_irqsave(&sched_lock);
-        if (wait_done(p, (uint32_t)min_complete) || timeout_ns == 0 ||
-            clock_ns() >= deadline) {
+        if (wait_done(p, min) || clock_ns() >= deadline) {
             spin_unlock_irqrestore(&sched_lock, f);
-            break;
+            return;
         }
-        t->wait_min = (uint32_t)min_complete;
+        t->wait_min = min;
         t->wait_deadline_ns = deadline;
         sched_block_locked();
         t->wait_deadline_ns = UINT64_MAX;
         t->wait_min = 0;
         spin_unlock_irqrestore(&sched_lock, f);
     }
-    return ring_cq_available(&p->ring, p->ring_kva);
+}
+
+int64_t cap_enter(uint64_t min_complete, uint64_t timeout_ns)
+{
+    struct process *p = proc_current();
+    if (min_complete > RING_CQ_ENTRIES)
+        return CAP_ERR_INVALID_REQUEST;
+    for (uint32_t n = 0; n < RING_DRAIN_MAX && ring_step(p); n++)
+        ;
+    uint32_t avail = ring_cq_available(&p->ring, p->ring_kva);
+    if (avail < min_complete && timeout_ns != 0) {
+        cap_enter_wait(p, thread_current(), (uint32_t)min_complete, timeout_ns);
+        avail = ring_cq_available(&p->ring, p->ring_kva);
+    }
+    return avail;
 }
 
 void proc_post_cqe(struct process *p, const struct ring_cqe *cqe,

@@ -65,11 +65,10 @@ void ring_kstate_init(struct ring_kstate *k, void *page)
 static void sqe_fetch_once(struct ring_sqe *out, const void *src)
 {
     const volatile ring_word_t *s = src;
-    uint64_t w[SQE_WORDS];
+    ring_word_t *d = (ring_word_t *)out;
 
     for (size_t i = 0; i < SQE_WORDS; i++)
-        w[i] = s[i];
-    memcpy(out, w, sizeof(*out));
+        d[i] = s[i];
 }
 
 /* The user's sq_tail, read once; *ok = false if it is insane. */
@@ -139,14 +138,13 @@ bool ring_cq_post(struct ring_kstate *k, void *page,
 {
     struct ring_header *h = ring_hdr(page);
     volatile ring_word_t *d;
-    uint64_t w[CQE_WORDS];
+    const ring_word_t *w = (const ring_word_t *)cqe;
 
     if (!ring_cq_has_space(k, page)) {
         k->cq_overflow++;
         __atomic_store_n(&h->cq_overflow, k->cq_overflow, __ATOMIC_RELAXED);
         return false;
     }
-    memcpy(w, cqe, sizeof(w));
     d = (volatile ring_word_t *)&ring_cq(page)[k->cq_tail &
                                                (RING_CQ_ENTRIES - 1)];
     for (size_t i = 0; i < CQE_WORDS; i++)

@@ -68,17 +68,23 @@ uint64_t lapic_spurious_count(void)
     return lapic_spurious;
 }
 
-void lapic_timer_start(uint8_t vec, uint32_t hz)
+void lapic_timer_calibrate_begin(void)
 {
     lapic_write(LAPIC_TMR_DIV, 0x3);           /* divide by 16 */
-    lapic_write(LAPIC_LVT_TMR, LVT_MASKED | vec);
+    lapic_write(LAPIC_LVT_TMR, LVT_MASKED | VEC_SPURIOUS);
     lapic_write(LAPIC_TMR_INIT, 0xffffffffu);
-    pit_wait_us(10000);
-    uint32_t per_10ms = 0xffffffffu - lapic_read(LAPIC_TMR_CUR);
+}
+
+uint32_t lapic_timer_calibrate_end(void)
+{
+    uint32_t elapsed = 0xffffffffu - lapic_read(LAPIC_TMR_CUR);
     lapic_write(LAPIC_TMR_INIT, 0);
-    uint64_t count = (uint64_t)per_10ms * 100 / hz;
-    if (count == 0)
-        count = 1;
+    return elapsed;
+}
+
+void lapic_timer_start(uint8_t vec, uint32_t count)
+{
+    lapic_write(LAPIC_TMR_DIV, 0x3);
     lapic_write(LAPIC_LVT_TMR, LVT_PERIODIC | vec);
-    lapic_write(LAPIC_TMR_INIT, (uint32_t)count);
+    lapic_write(LAPIC_TMR_INIT, count ? count : 1);
 }

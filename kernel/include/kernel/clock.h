@@ -19,6 +19,8 @@ uint64_t clock_ns(void);
 uint64_t clock_ticks(void);
 /* TSC frequency in Hz as calibrated. */
 uint64_t clock_tsc_hz(void);
+/* The TSC when the kernel was entered (boot.S). */
+uint64_t clock_entry_tsc(void);
 /* Name of the timer source in use ("lapic" or "pit"). */
 const char *clock_source(void);
 /* Convert a TSC delta to nanoseconds. */

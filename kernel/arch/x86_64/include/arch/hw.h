@@ -18,8 +18,12 @@ void pit_start_periodic(uint32_t hz);
 bool lapic_init(void);
 void lapic_eoi(void);
 uint32_t lapic_id(void);
-/* Start the LAPIC timer periodic on `vec` at `hz`; calibrates first. */
-void lapic_timer_start(uint8_t vec, uint32_t hz);
+/* LAPIC timer calibration: begin counting down, and the ticks (divide
+ * by 16) elapsed since. */
+void lapic_timer_calibrate_begin(void);
+uint32_t lapic_timer_calibrate_end(void);
+/* Start the LAPIC timer periodic on `vec`, one interrupt per `count`. */
+void lapic_timer_start(uint8_t vec, uint32_t count);
 uint64_t lapic_spurious_count(void);
 
 struct cpu_features {
