@@ -39,8 +39,9 @@ all: $(TEST_MANIFEST)
 
 TEST_SUITES += manifest
 .PHONY: suite-manifest
-suite-manifest: $(KERNEL_ELF) $(TEST_MANIFEST)
-	@$(SUITE) manifest python3 tests/system/run.py --manifest $(KERNEL_ELF) $(TEST_MANIFEST)
+# The test kernel: the same kernel plus heap poisoning (kernel/mm/kmem.c).
+suite-manifest: $(KTEST_ELF) $(TEST_MANIFEST)
+	@$(SUITE) manifest python3 tests/system/run.py --manifest $(KTEST_ELF) $(TEST_MANIFEST)
 
 # Malformed boot manifests (tests/system/manifests/): each must stop the
 # boot with a precise message (cases in tests/system/cases.txt).

@@ -2,7 +2,10 @@
  * kmem.c - the kernel heap instance: kheap (kernel/mm/kheap.c) over frames
  * from the pmm, reached through the direct map, behind one irq-safe lock.
  * Heap corruption reported by kheap (double free, foreign pointer, write
- * after free) is a kernel bug and panics.
+ * after free) is a kernel bug and panics.  Poisoning of free objects (the
+ * write-after-free check) costs a fill and a scan per allocation, so it is
+ * on in the test kernel (CONFIG_KTEST, which runs every system test) and
+ * off in the kernel `make run` and `make bench` boot.
  */
 #include <arch/layout.h>
 #include <kernel/kheap.h>
@@ -10,6 +13,12 @@
 #include <kernel/pmm.h>
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>
+
+#ifdef CONFIG_KTEST
+#define KMEM_FLAGS KHEAP_POISON
+#else
+#define KMEM_FLAGS 0u
+#endif
 
 static struct kheap kheap;
 static struct spinlock kheap_lock = SPINLOCK_INIT("kheap");
@@ -60,7 +69,7 @@ void kmem_init(void)
         .alloc_pages = kmem_alloc_pages,
         .free_pages = kmem_free_pages,
     };
-    kheap_init(&kheap, &provider, KHEAP_POISON, kmem_fault, NULL);
+    kheap_init(&kheap, &provider, KMEM_FLAGS, kmem_fault, NULL);
 }
 
 void *kmalloc(size_t size)

@@ -40,6 +40,8 @@
 #include <kernel/uaccess.h>
 #include <kernel/xfer.h>
 
+#define EP_SMALL_PARAMS 128  /* params up to this size live in the call */
+
 struct ep_recv {
     struct process *server;         /* reference */
     uint64_t user_data, result_addr;
@@ -80,9 +82,10 @@ struct ep_call {
     uint16_t method;
     bool received, caller_gone;
     uint64_t session;
-    uint8_t *params;
+    uint8_t *params;                /* small_params or kmalloc'd */
     uint32_t params_len;
     struct xfer_set x;
+    uint64_t small_params[EP_SMALL_PARAMS / 8];
 };
 
 static uint64_t calls_live;
@@ -119,10 +122,17 @@ static void caller_unlink(struct ep_call *call)
     spin_unlock_irqrestore(&p->lock, f);
 }
 
+/* Free the params of call unless they are inline. */
+static void call_free_params(struct ep_call *call)
+{
+    if (call->params != (uint8_t *)call->small_params)
+        kfree(call->params);
+}
+
 /* Free a call that is on no list any more. */
 static void call_free(struct ep_call *call)
 {
-    kfree(call->params);
+    call_free_params(call);
     core_put(call->core);
     kobj_put(&call->caller->obj);
     kfree(call);
@@ -355,24 +365,26 @@ static err_t ep_deliver(struct ep_call *call, struct process *server,
                     call->x.n * (uint32_t)sizeof(struct ring_cap_rec);
     if (need > len)
         return ERR_TOOSMALL;
-    uint8_t *buf = kzalloc(need);
-    if (!buf)
-        return ERR_NOMEM;
     err_t r = xfer_reserve(server, &call->x, recs, &ncaps);
     if (!r) {
         struct ring_recv_info info = {
             .session = call->session, .msg_len = call->params_len,
             .method_id = call->method, .cap_count = (uint16_t)ncaps,
             .caller_pid = call->caller->pid};
-        memcpy(buf, &info, sizeof info);
-        memcpy(buf + sizeof info, call->params, call->params_len);
-        memcpy(buf + sizeof info + pad8(call->params_len), recs,
-               ncaps * sizeof recs[0]);
-        r = vm_write(&server->vm, addr, buf, need);
+        uint64_t pad = 0, at = addr + sizeof info;
+        r = vm_write(&server->vm, addr, &info, sizeof info);
+        if (!r)
+            r = vm_write(&server->vm, at, call->params, call->params_len);
+        at += call->params_len;
+        if (!r)
+            r = vm_write(&server->vm, at, &pad, pad8(call->params_len) -
+                                                    call->params_len);
+        if (!r)
+            r = vm_write(&server->vm, addr + sizeof info + pad8(call->params_len),
+                         recs, ncaps * sizeof recs[0]);
         if (r)
             xfer_unreserve(server, recs, ncaps);
     }
-    kfree(buf);
     if (r)
         return r;
     xfer_land(server, &call->x, recs, CAP_HOLD_COPY);
@@ -466,27 +478,34 @@ static struct ep_call *call_build(struct process *p, const struct ring_sqe *sqe,
                                  .aux = ERR_RANGE};
         return NULL;
     }
-    struct ep_call *call = kzalloc(sizeof *call);
-    uint8_t *params = sqe->len ? kmalloc(sqe->len) : NULL;
-    if (!call || (sqe->len && !params)) {
+    struct ep_call *call = kmalloc(sizeof *call);
+    bool small = sqe->len <= EP_SMALL_PARAMS;
+    uint8_t *params = small || !call ? NULL : kmalloc(sqe->len);
+    if (!call || (!small && !params)) {
         kfree(call);
         kfree(params);
         call_exception_to(NULL, sqe->result_addr, sqe->result_len, cqe,
                           ERR_NOMEM, "no kernel memory for the call");
         return NULL;
     }
+    if (small)
+        params = (uint8_t *)call->small_params;
     if (copy_from_user(params, sqe->addr, sqe->len)) {
+        if (!small)
+            kfree(params);
         kfree(call);
-        kfree(params);
         *cqe = (struct ring_cqe){.result = CAP_ERR_INVALID_PARAMS_BUFFER,
                                  .aux = ERR_FAULT};
         return NULL;
     }
-    *call = (struct ep_call){.caller = p, .user_data = sqe->user_data,
-                             .result_addr = sqe->result_addr,
-                             .result_len = sqe->result_len,
-                             .method = sqe->method_id, .params = params,
-                             .params_len = sqe->len};
+    memset(call, 0, offsetof(struct ep_call, small_params));
+    call->caller = p;
+    call->user_data = sqe->user_data;
+    call->result_addr = sqe->result_addr;
+    call->result_len = sqe->result_len;
+    call->method = sqe->method_id;
+    call->params = params;
+    call->params_len = sqe->len;
     return call;
 }
 
@@ -516,7 +535,7 @@ static err_t core_enqueue(struct ep_core *core, struct ep_call *call,
 static void call_discard(struct process *p, struct ep_call *call)
 {
     xfer_abort(p, &call->x);
-    kfree(call->params);
+    call_free_params(call);
     kfree(call);
 }
 
@@ -695,18 +714,19 @@ static err_t return_deliver(struct ep_call *call, const uint8_t *reply,
     uint32_t ncaps = 0, need = pad8(len) + x->n * (uint32_t)sizeof recs[0];
     if (need > call->result_len)
         return ERR_TOOSMALL;
-    uint8_t *buf = kzalloc(need ? need : 8);
-    if (!buf)
-        return ERR_NOMEM;
     err_t r = xfer_reserve(call->caller, x, recs, &ncaps);
     if (!r) {
-        memcpy(buf, reply, len);
-        memcpy(buf + pad8(len), recs, ncaps * sizeof recs[0]);
-        r = vm_write(&call->caller->vm, call->result_addr, buf, need);
+        uint64_t pad = 0;
+        struct vmspace *vm = &call->caller->vm;
+        r = vm_write(vm, call->result_addr, reply, len);
+        if (!r)
+            r = vm_write(vm, call->result_addr + len, &pad, pad8(len) - len);
+        if (!r)
+            r = vm_write(vm, call->result_addr + pad8(len), recs,
+                         ncaps * sizeof recs[0]);
         if (r)
             xfer_unreserve(call->caller, recs, ncaps);
     }
-    kfree(buf);
     if (r)
         return r;
     xfer_land(call->caller, x, recs, CAP_HOLD_RESULT);
@@ -718,22 +738,27 @@ static err_t return_deliver(struct ep_call *call, const uint8_t *reply,
     return ERR_OK;
 }
 
-/* Copy the reply payload of a RETURN (<= CALL_PARAMS_MAX); NULL + cqe on
- * failure. */
-static uint8_t *return_payload(const struct ring_sqe *sqe, struct ring_cqe *cqe)
+#define EP_SMALL_REPLY 256
+
+/* Copy the reply payload of a RETURN (<= CALL_PARAMS_MAX) into small (if it
+ * fits) or a new buffer; NULL + cqe on failure. */
+static uint8_t *return_payload(const struct ring_sqe *sqe, struct ring_cqe *cqe,
+                               uint64_t *small)
 {
     if (sqe->len > CALL_PARAMS_MAX) {
         *cqe = (struct ring_cqe){.result = CAP_ERR_INVALID_PARAMS_BUFFER,
                                  .aux = ERR_RANGE};
         return NULL;
     }
-    uint8_t *buf = kmalloc(sqe->len ? sqe->len : 1);
+    uint8_t *buf = sqe->len <= EP_SMALL_REPLY ? (uint8_t *)small
+                                               : kmalloc(sqe->len);
     if (!buf) {
         *cqe = (struct ring_cqe){.result = CAP_ERR_INVOKE_FAILED, .aux = ERR_NOMEM};
         return NULL;
     }
     if (copy_from_user(buf, sqe->addr, sqe->len)) {
-        kfree(buf);
+        if (buf != (uint8_t *)small)
+            kfree(buf);
         *cqe = (struct ring_cqe){.result = CAP_ERR_INVALID_PARAMS_BUFFER,
                                  .aux = ERR_FAULT};
         return NULL;
@@ -788,7 +813,8 @@ bool endpoint_return_op(struct process *p, const struct ring_sqe *sqe,
     }
     uint32_t aux = 0;
     struct xfer_set x;
-    uint8_t *reply = return_payload(sqe, cqe);
+    uint64_t small[EP_SMALL_REPLY / 8];
+    uint8_t *reply = return_payload(sqe, cqe, small);
     int bad = reply ? xfer_prepare(p, sqe, &x, &aux) : 0;
     if (!reply || bad) {
         if (bad)
@@ -800,7 +826,8 @@ bool endpoint_return_op(struct process *p, const struct ring_sqe *sqe,
     } else {
         return_finish(p, call, reply, sqe, &x, cqe);
     }
-    kfree(reply);
+    if (reply != (uint8_t *)small)
+        kfree(reply);
     core_put(core);
     return true;
 }

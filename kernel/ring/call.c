@@ -25,6 +25,7 @@
 #include <kernel/xfer.h>
 
 #define RESULT_ARENA_MIN 512u
+#define CALL_SMALL 256u          /* params and results this small stay on the stack */
 
 /* An empty message: a segment table saying "one segment of one word",
  * then that word, a null root pointer. */
@@ -106,7 +107,8 @@ static void call_exception(const struct ring_sqe *sqe, struct ring_cqe *cqe,
 
 /* Copy and parse the params; on failure fills cqe and returns false. */
 static bool call_params(const struct ring_sqe *sqe, uint64_t **buf,
-                        struct capnp_msg *msg, struct ring_cqe *cqe)
+                        uint64_t *small, struct capnp_msg *msg,
+                        struct ring_cqe *cqe)
 {
     *buf = NULL;
     if (sqe->len > CALL_PARAMS_MAX) {
@@ -117,7 +119,7 @@ static bool call_params(const struct ring_sqe *sqe, uint64_t **buf,
     const void *src = empty_msg;
     size_t len = sizeof empty_msg;
     if (sqe->len) {
-        *buf = kmalloc((sqe->len + 7) & ~7u);
+        *buf = sqe->len <= CALL_SMALL ? small : kmalloc((sqe->len + 7) & ~7u);
         if (!*buf) {
             call_exception(sqe, cqe, ERR_NOMEM, "no kernel memory for params");
             return false;
@@ -169,7 +171,8 @@ static err_t call_copy_results(struct call_ctx *c, struct capnp_builder *b,
     size_t n = capnp_builder_size(b);
     if (n > sqe->result_len)
         return call_fail(c, ERR_TOOSMALL, "result buffer too small");
-    uint8_t *out = kmalloc(n);
+    uint64_t small[CALL_SMALL / 8];
+    uint8_t *out = n <= CALL_SMALL ? (uint8_t *)small : kmalloc(n);
     if (!out)
         return call_fail(c, ERR_NOMEM, "no kernel memory for results");
     err_t r = ERR_OK;
@@ -179,7 +182,8 @@ static err_t call_copy_results(struct call_ctx *c, struct capnp_builder *b,
         c->result_fault = true;
         r = ERR_FAULT;
     }
-    kfree(out);
+    if (out != (uint8_t *)small)
+        kfree(out);
     cqe->result = (int32_t)n;
     return r;
 }
@@ -207,57 +211,86 @@ struct cap_grant *call_take_grant(struct call_ctx *c, uint32_t i)
     return &c->xfer->g[i];
 }
 
+/* Kernel copies of a call's params and its result arena: on the stack
+ * when small, from the heap otherwise. */
+struct call_bufs {
+    uint64_t *params, *words;
+    uint32_t arena;
+    uint64_t small_params[CALL_SMALL / 8];
+    uint64_t small_words[RESULT_ARENA_MIN / 8];
+};
+
+static void call_bufs_free(struct call_bufs *cb)
+{
+    if (cb->params != cb->small_params)
+        kfree(cb->params);
+    if (cb->words != cb->small_words)
+        kfree(cb->words);
+}
+
+/* The result arena for sqe (RESULT_ARENA_MIN .. CALL_RESULT_MAX bytes). */
+static bool call_arena(const struct ring_sqe *sqe, struct call_bufs *cb)
+{
+    cb->arena = sqe->result_len < RESULT_ARENA_MIN ? RESULT_ARENA_MIN
+                : sqe->result_len > CALL_RESULT_MAX ? CALL_RESULT_MAX
+                                                    : sqe->result_len;
+    cb->words = cb->arena == RESULT_ARENA_MIN ? cb->small_words
+                                              : kmalloc(cb->arena);
+    return cb->words != NULL;
+}
+
+/* Invoke with transfers prepared; fills cqe on every outcome. */
+static err_t call_with_xfer(struct process *p, const struct kiface *ki,
+                            struct call_ctx *c, struct capnp_msg *params,
+                            struct call_bufs *cb, struct ring_cqe *cqe)
+{
+    struct capnp_builder b;
+    err_t r = ERR_NOMEM;
+    if (call_arena(c->sqe, cb)) {
+        capnp_builder_init(&b, cb->words, cb->arena / 8);
+        r = call_invoke(p, ki, c, params, &b, cqe);
+    }
+    if (r)
+        xfer_abort(p, c->xfer);
+    else
+        xfer_commit(p, c->xfer);
+    if (c->result_obj)
+        kobj_put(c->result_obj);
+    if (c->result_fault) {
+        cqe->result = CAP_ERR_INVALID_RESULT_BUFFER;
+        cqe->aux = ERR_FAULT;
+    } else if (r) {
+        call_exception(c->sqe, cqe, r, c->error_msg);
+    }
+    return r;
+}
+
 /* Everything after the cap lookup; returns false if deferred. */
 static bool call_run(struct process *p, const struct ring_sqe *sqe,
                      struct ring_cqe *cqe, struct kobj *obj,
                      const struct kiface *ki)
 {
+    struct call_bufs cb;
+    struct capnp_msg params;
+    struct xfer_set x;
+    uint32_t aux = 0;
     if (!user_range_ok(sqe->result_addr, sqe->result_len)) {
         cqe->result = CAP_ERR_INVALID_RESULT_BUFFER;
         cqe->aux = ERR_FAULT;
         return true;
     }
-    uint64_t *pbuf;
-    struct capnp_msg params;
-    if (!call_params(sqe, &pbuf, &params, cqe)) {
-        kfree(pbuf);
-        return true;
-    }
-    uint32_t arena = sqe->result_len < RESULT_ARENA_MIN ? RESULT_ARENA_MIN
-                     : sqe->result_len > CALL_RESULT_MAX ? CALL_RESULT_MAX
-                                                         : sqe->result_len;
-    uint64_t *words = kmalloc(arena);
-    struct xfer_set x;
-    uint32_t aux = 0;
-    int bad = xfer_prepare(p, sqe, &x, &aux);
-    if (bad) {
-        *cqe = (struct ring_cqe){.user_data = sqe->user_data, .result = bad,
-                                 .aux = aux};
-        kfree(words);
-        kfree(pbuf);
+    cb.words = cb.small_words;
+    bool ok = call_params(sqe, &cb.params, cb.small_params, &params, cqe);
+    int bad = ok ? xfer_prepare(p, sqe, &x, &aux) : 0;
+    if (!ok || bad) {
+        if (bad)
+            *cqe = (struct ring_cqe){.result = bad, .aux = aux};
+        call_bufs_free(&cb);
         return true;
     }
     struct call_ctx c = {.caller = p, .target = obj, .sqe = sqe, .xfer = &x};
-    struct capnp_builder b;
-    err_t r = ERR_NOMEM;
-    if (words) {
-        capnp_builder_init(&b, words, arena / 8);
-        r = call_invoke(p, ki, &c, &params, &b, cqe);
-    }
-    if (r)
-        xfer_abort(p, &x);
-    else
-        xfer_commit(p, &x);
-    if (c.result_obj)
-        kobj_put(c.result_obj);
-    if (c.result_fault) {
-        cqe->result = CAP_ERR_INVALID_RESULT_BUFFER;
-        cqe->aux = ERR_FAULT;
-    } else if (r) {
-        call_exception(sqe, cqe, r, c.error_msg);
-    }
-    kfree(words);
-    kfree(pbuf);
+    err_t r = call_with_xfer(p, ki, &c, &params, &cb, cqe);
+    call_bufs_free(&cb);
     return !(c.deferred && !r);
 }
 
