@@ -498,7 +498,8 @@ static struct ep_call *call_build(struct process *p, const struct ring_sqe *sqe,
                                  .aux = ERR_FAULT};
         return NULL;
     }
-    memset(call, 0, offsetof(struct ep_call, small_params));
+    /* Every field but the transfer set (xfer_prepare fills it). */
+    memset(call, 0, offsetof(struct ep_call, x));
     call->caller = p;
     call->user_data = sqe->user_data;
     call->result_addr = sqe->result_addr;

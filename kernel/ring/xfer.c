@@ -25,7 +25,8 @@ int xfer_prepare(struct process *p, const struct ring_sqe *sqe,
                  struct xfer_set *x, uint32_t *aux)
 {
     struct ring_xfer d[RING_MAX_XFER];
-    memset(x, 0, sizeof *x);
+    x->n = 0;                   /* the arrays are written before any read */
+    x->taken = 0;
     if (!sqe->xfer_count)
         return 0;
     if (copy_from_user(d, sqe->xfer_addr, sqe->xfer_count * sizeof d[0])) {
