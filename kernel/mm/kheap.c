@@ -15,7 +15,10 @@
  * Slab states: partial (on its class's doubly linked `partial` list, at
  * least one free object), full (on no list) and empty.  An empty slab is
  * returned to the provider at once, so a balanced alloc/free sequence gives
- * every page back (leak checks compare provider counts).  Allocation takes
+ * every page back (leak checks compare provider counts) -- unless
+ * KHEAP_KEEP_ONE is set: then a class's only slab stays even when empty,
+ * so one object allocated and freed in a loop does not take and return a
+ * page every time.  Allocation takes
  * the head of the partial list, or a new page when the list is empty.
  *
  * Big objects (> 2048 bytes) take n = ceil((size + 64) / 4096) contiguous
@@ -273,7 +276,8 @@ static err_t kheap_free_small(struct kheap *h, struct kheap_slab *s, void *p)
     h->stats.bytes_inuse -= size;
     if (s->inuse-- == kheap_class_objs(s->cls))
         kheap_list_push(h, s); /* was full */
-    if (s->inuse == 0)
+    if (s->inuse == 0 && !((h->flags & KHEAP_KEEP_ONE) &&
+                           h->partial[s->cls] == s && !s->next))
         kheap_slab_release(h, s);
     return ERR_OK;
 }

@@ -29,6 +29,14 @@ extern char _data_start[], _data_end[];
 void pmm_direct_map_ready(void);
 
 static uint64_t kernel_root;
+static bool direct_map_live;            /* set once paging_init switched */
+
+/* Kernel address of a page-table frame (direct map once it is live). */
+static inline void *pt_virt(uint64_t pa)
+{
+    return __builtin_expect(direct_map_live, 1) ? phys_to_virt(pa)
+                                                : pmm_early_virt(pa);
+}
 static uint64_t mmio_next = MMIO_BASE;
 static struct spinlock mmio_lock = SPINLOCK_INIT("mmio");
 
@@ -47,7 +55,7 @@ void tlb_flush_page(uint64_t va)
 static uint64_t *pt_entry(uint64_t root, uint64_t va, int level, bool create,
                           uint64_t *tables)
 {
-    uint64_t *table = pmm_early_virt(root);
+    uint64_t *table = pt_virt(root);
     for (int l = 3; l > level; l--) {
         uint64_t *e = &table[PT_INDEX(va, l)];
         if (!(*e & PTE_P)) {
@@ -60,7 +68,7 @@ static uint64_t *pt_entry(uint64_t root, uint64_t va, int level, bool create,
         } else if (*e & PTE_PS) {
             return NULL;
         }
-        table = pmm_early_virt(*e & PTE_ADDR);
+        table = pt_virt(*e & PTE_ADDR);
     }
     return &table[PT_INDEX(va, level)];
 }
@@ -113,7 +121,7 @@ uint64_t pt_update(uint64_t root, uint64_t va, uint64_t clear, uint64_t set)
 uint64_t pt_next_mapped(uint64_t root, uint64_t va, uint64_t end)
 {
     while (va < end) {
-        uint64_t *table = pmm_early_virt(root);
+        uint64_t *table = pt_virt(root);
         int l = 3;
         for (; l >= 0; l--) {
             uint64_t e = table[PT_INDEX(va, l)];
@@ -121,7 +129,7 @@ uint64_t pt_next_mapped(uint64_t root, uint64_t va, uint64_t end)
                 break;
             if (l == 0 || (e & PTE_PS))
                 return va;
-            table = pmm_early_virt(e & PTE_ADDR);
+            table = pt_virt(e & PTE_ADDR);
         }
         /* Nothing mapped in the rest of the absent entry's span. */
         uint64_t span = 1ull << (12 + 9 * l);
@@ -170,7 +178,7 @@ void paging_init(const struct boot_info *bi)
     for (uint32_t i = 0; i < bi->nmods; i++)
         map_direct(bi->mods[i].base, bi->mods[i].base + bi->mods[i].len);
     /* Create every upper-half PML4 entry now (see the file comment). */
-    uint64_t *pml4 = pmm_early_virt(kernel_root);
+    uint64_t *pml4 = pt_virt(kernel_root);
     for (int i = 256; i < 512; i++) {
         uint64_t pa;
         if (pml4[i] & PTE_P)
@@ -181,13 +189,14 @@ void paging_init(const struct boot_info *bi)
     }
     write_cr3(kernel_root);
     pmm_direct_map_ready();
+    direct_map_live = true;
 }
 
 /* Free the page-table tree below `table` (level 3 = PML4) in the user half;
  * frames mapped with PTE_OWNED are freed too.  Returns tables freed. */
 static uint64_t pt_free_level(uint64_t table_pa, int level, uint64_t *pages)
 {
-    uint64_t *t = pmm_early_virt(table_pa), freed = 0;
+    uint64_t *t = pt_virt(table_pa), freed = 0;
     int n = level == 3 ? 256 : 512;     /* PML4: user half only */
     for (int i = 0; i < n; i++) {
         uint64_t e = t[i];

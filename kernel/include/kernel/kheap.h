@@ -41,6 +41,8 @@ enum kheap_fault {
 /* Behaviour options for kheap_init (bit flags). */
 enum kheap_flags {
     KHEAP_POISON = 1u << 0,   /* poison free objects, check on allocation */
+    KHEAP_KEEP_ONE = 1u << 1, /* keep a class's last empty slab (no page
+                               * churn when one object comes and goes) */
 };
 
 /* Fault callback: the kernel panics; tests count.  May be NULL. */

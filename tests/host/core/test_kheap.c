@@ -184,6 +184,31 @@ TEST(kheap_slab_fill_and_page_return)
     EXPECT_EQ(fx.faults.count, 0);
 }
 
+TEST(kheap_keep_one_keeps_the_last_empty_slab)
+{
+    struct kheap *h = fx_init(&fx, KHEAP_POISON | KHEAP_KEEP_ONE);
+    static void *p[253];
+
+    /* One object coming and going: the page stays, no churn. */
+    for (int i = 0; i < 10; i++) {
+        void *o = kheap_alloc(h, 32);
+        ASSERT_TRUE(o != NULL);
+        EXPECT_EQ(kheap_free(h, o), ERR_OK);
+        EXPECT_EQ(fx.pool.outstanding, 1);
+    }
+    /* Two slabs of one class: the emptied one is kept while it is the
+     * class's only partial slab, and released once another one is. */
+    for (int i = 0; i < 253; i++)
+        ASSERT_TRUE((p[i] = kheap_alloc(h, 16)) != NULL);
+    EXPECT_EQ(fx.pool.outstanding, 3);      /* the 32-class page + 2 */
+    EXPECT_EQ(kheap_free(h, p[252]), ERR_OK);
+    EXPECT_EQ(fx.pool.outstanding, 3);      /* only partial slab: kept */
+    for (int i = 0; i < 252; i++)
+        EXPECT_EQ(kheap_free(h, p[i]), ERR_OK);
+    EXPECT_EQ(fx.pool.outstanding, 2);      /* each class keeps one page */
+    EXPECT_EQ(fx.faults.count, 0);
+}
+
 TEST(kheap_every_class_many_slabs)
 {
     struct kheap *h = fx_init(&fx, KHEAP_POISON);
