@@ -78,42 +78,57 @@ static const ring_op_fn ring_ops[RING_OP__COUNT] = {
 _Static_assert(sizeof ring_ops / sizeof ring_ops[0] == RING_OP__COUNT,
                "every opcode has a handler");
 
-/* Free CQ slots not promised to deferred completions (p->lock held). */
-static bool ring_room(struct process *p)
+
+/* Take up to max SQEs, no more than the CQ can answer beyond its reserved
+ * slots, in one hold of p->lock; returns how many. */
+static uint32_t ring_take(struct process *p, struct ring_sqe *out, uint32_t max)
 {
+    uint32_t n = 0;
+    uint64_t f = spin_lock_irqsave(&p->lock);
     uint32_t used = ring_cq_available(&p->ring, p->ring_kva);
-    return used < RING_CQ_ENTRIES &&
-           RING_CQ_ENTRIES - used > p->cq_reserved;
+    uint32_t room = used < RING_CQ_ENTRIES ? RING_CQ_ENTRIES - used : 0;
+    room = room > p->cq_reserved ? room - p->cq_reserved : 0;
+    while (n < max && n < room && ring_sq_pop(&p->ring, p->ring_kva, &out[n]))
+        n++;
+    spin_unlock_irqrestore(&p->lock, f);
+    return n;
 }
 
-/* Handle one SQE; false when there is nothing (more) to do.  The
- * completion goes straight into the ring: the process is running, so no
- * wake-up is needed. */
-static bool ring_step(struct process *p)
+/* Run one SQE; false if its completion is deferred. */
+static bool ring_run(struct process *p, const struct ring_sqe *sqe,
+                     struct ring_cqe *cqe)
 {
-    struct ring_sqe sqe;
-    uint64_t f = spin_lock_irqsave(&p->lock);
-    bool ok = ring_room(p) && ring_sq_pop(&p->ring, p->ring_kva, &sqe);
-    spin_unlock_irqrestore(&p->lock, f);
-    if (!ok)
-        return false;
-    struct ring_cqe cqe = {.user_data = sqe.user_data};
-    int bad = ring_sqe_check(&sqe);
+    int bad = ring_sqe_check(sqe);
     bool post = true;
+    *cqe = (struct ring_cqe){0};
     if (bad) {
-        cqe.result = bad;
-        cqe.aux = bad == CAP_ERR_INVALID_REQUEST ? ERR_INVAL : ERR_FAULT;
+        cqe->result = bad;
+        cqe->aux = bad == CAP_ERR_INVALID_REQUEST ? ERR_INVAL : ERR_FAULT;
     } else {
-        post = ring_ops[sqe.opcode](p, &sqe, &cqe);
+        post = ring_ops[sqe->opcode](p, sqe, cqe);
     }
-    cqe.user_data = sqe.user_data;      /* handlers may rebuild the CQE */
-    if (post) {
-        f = spin_lock_irqsave(&p->lock);
-        if (p->state == PROC_ALIVE)
-            ring_cq_post(&p->ring, p->ring_kva, &cqe);
-        spin_unlock_irqrestore(&p->lock, f);
-    }
-    return true;
+    cqe->user_data = sqe->user_data;    /* handlers may rebuild the CQE */
+    return post;
+}
+
+/* Drain the SQ: take a batch, run it, post its completions straight into
+ * the ring (the process is running: no wake-up needed).  Each SQE is
+ * read once (ring_take copies it); at most RING_DRAIN_MAX per cap_enter. */
+static void ring_drain(struct process *p)
+{
+    struct ring_sqe sqe[RING_DRAIN_MAX];
+    struct ring_cqe cqe[RING_DRAIN_MAX];
+    bool post[RING_DRAIN_MAX];
+    uint32_t n = ring_take(p, sqe, RING_DRAIN_MAX), posts = 0;
+    for (uint32_t i = 0; i < n; i++)
+        posts += post[i] = ring_run(p, &sqe[i], &cqe[i]);
+    if (!posts)
+        return;
+    uint64_t f = spin_lock_irqsave(&p->lock);
+    for (uint32_t i = 0; i < n && p->state == PROC_ALIVE; i++)
+        if (post[i])
+            ring_cq_post(&p->ring, p->ring_kva, &cqe[i]);
+    spin_unlock_irqrestore(&p->lock, f);
 }
 
 /* True once the wait of thread t in cap_enter is satisfied (sched_lock). */
@@ -150,8 +165,7 @@ int64_t cap_enter(uint64_t min_complete, uint64_t timeout_ns)
     struct process *p = proc_current();
     if (min_complete > RING_CQ_ENTRIES)
         return CAP_ERR_INVALID_REQUEST;
-    for (uint32_t n = 0; n < RING_DRAIN_MAX && ring_step(p); n++)
-        ;
+    ring_drain(p);
     uint32_t avail = ring_cq_available(&p->ring, p->ring_kva);
     if (avail < min_complete && timeout_ns != 0) {
         cap_enter_wait(p, thread_current(), (uint32_t)min_complete, timeout_ns);
