@@ -242,6 +242,16 @@ static int vmem_unmap(void *ctx, capos_virtual_memory_unmap_params_r params,
     return r;
 }
 
+/* Decode-time checks shared by protect and commit: INVAL, RANGE... */
+static err_t prot_range_args(struct call_ctx *c, uint64_t va, uint64_t size,
+                             uint32_t prot)
+{
+    err_t r = vmr_check_prot(prot);
+    if (r)
+        return call_fail(c, r, "bad protection (none, unknown bits or W+X)");
+    return range_args(c, va, size);
+}
+
 static int vmem_protect(void *ctx, capos_virtual_memory_protect_params_r params,
                         capos_virtual_memory_protect_results_b results)
 {
@@ -251,10 +261,8 @@ static int vmem_protect(void *ctx, capos_virtual_memory_protect_params_r params,
     uint64_t va = capos_virtual_memory_protect_params_get_addr(params);
     uint64_t size = capos_virtual_memory_protect_params_get_size(params);
     uint32_t prot = capos_virtual_memory_protect_params_get_prot(params);
-    err_t r = vmr_check_prot(prot);
+    err_t r = prot_range_args(c, va, size, prot);
     if (r)
-        return call_fail(c, r, "bad protection (none, unknown bits or W+X)");
-    if ((r = range_args(c, va, size)))
         return r;
     uint64_t f = spin_lock_irqsave(&p->lock);
     if (!vmr_covered(p, va, va + size, ~0u) ||
@@ -282,10 +290,8 @@ static int vmem_commit(void *ctx, capos_virtual_memory_commit_params_r params,
     uint64_t va = capos_virtual_memory_commit_params_get_addr(params);
     uint64_t size = capos_virtual_memory_commit_params_get_size(params);
     uint32_t prot = capos_virtual_memory_commit_params_get_prot(params);
-    err_t r = vmr_check_prot(prot);
+    err_t r = prot_range_args(c, va, size, prot);
     if (r)
-        return call_fail(c, r, "bad protection (none, unknown bits or W+X)");
-    if ((r = range_args(c, va, size)))
         return r;
     uint64_t f = spin_lock_irqsave(&p->lock);
     uint64_t absent = 0;
