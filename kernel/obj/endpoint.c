@@ -41,6 +41,7 @@
 #include <kernel/xfer.h>
 
 #define EP_SMALL_PARAMS 128  /* params up to this size live in the call */
+#define EP_SMALL_DELIVERY 256 /* deliveries this small are written at once */
 
 struct ep_recv {
     struct process *server;         /* reference */
@@ -356,6 +357,38 @@ static uint32_t pad8(uint32_t n)
 /* Write call into server's buffer and land its caps there.  On success
  * cqe is the RECV completion and the caller's moves are committed; on
  * error nothing changed (the call stays with the caller of this). */
+/* Write the pieces of a delivery (message, zero padding to 8, cap
+ * records) at addr in p: one page walk when they fit a small buffer. */
+static err_t deliver_write(struct process *p, uint64_t addr, const void *head,
+                           uint32_t head_len, const void *msg, uint32_t msg_len,
+                           const struct ring_cap_rec *recs, uint32_t ncaps)
+{
+    uint64_t small[EP_SMALL_DELIVERY / 8];
+    uint32_t body = pad8(msg_len), rlen = ncaps * (uint32_t)sizeof recs[0];
+    uint32_t total = head_len + body + rlen;
+    if (total <= sizeof small) {
+        uint8_t *b = (uint8_t *)small;
+        if (head_len)
+            memcpy(b, head, head_len);
+        memcpy(b + head_len, msg, msg_len);
+        memset(b + head_len + msg_len, 0, body - msg_len);
+        memcpy(b + head_len + body, recs, rlen);
+        return vm_write(&p->vm, addr, small, total);
+    }
+    uint64_t pad = 0;
+    err_t r = vm_write(&p->vm, addr, head, head_len);
+    if (!r)
+        r = vm_write(&p->vm, addr + head_len, msg, msg_len);
+    if (!r)
+        r = vm_write(&p->vm, addr + head_len + msg_len, &pad, body - msg_len);
+    if (!r)
+        r = vm_write(&p->vm, addr + head_len + body, recs, rlen);
+    return r;
+}
+
+/* Write call into server's buffer and land its caps there.  On success
+ * cqe is the RECV completion and the caller's moves are committed; on
+ * error nothing changed (the call stays with the caller of this). */
 static err_t ep_deliver(struct ep_call *call, struct process *server,
                         uint64_t addr, uint32_t len, struct ring_cqe *cqe)
 {
@@ -371,17 +404,8 @@ static err_t ep_deliver(struct ep_call *call, struct process *server,
             .session = call->session, .msg_len = call->params_len,
             .method_id = call->method, .cap_count = (uint16_t)ncaps,
             .caller_pid = call->caller->pid};
-        uint64_t pad = 0, at = addr + sizeof info;
-        r = vm_write(&server->vm, addr, &info, sizeof info);
-        if (!r)
-            r = vm_write(&server->vm, at, call->params, call->params_len);
-        at += call->params_len;
-        if (!r)
-            r = vm_write(&server->vm, at, &pad, pad8(call->params_len) -
-                                                    call->params_len);
-        if (!r)
-            r = vm_write(&server->vm, addr + sizeof info + pad8(call->params_len),
-                         recs, ncaps * sizeof recs[0]);
+        r = deliver_write(server, addr, &info, sizeof info, call->params,
+                          call->params_len, recs, ncaps);
         if (r)
             xfer_unreserve(server, recs, ncaps);
     }
@@ -717,14 +741,8 @@ static err_t return_deliver(struct ep_call *call, const uint8_t *reply,
         return ERR_TOOSMALL;
     err_t r = xfer_reserve(call->caller, x, recs, &ncaps);
     if (!r) {
-        uint64_t pad = 0;
-        struct vmspace *vm = &call->caller->vm;
-        r = vm_write(vm, call->result_addr, reply, len);
-        if (!r)
-            r = vm_write(vm, call->result_addr + len, &pad, pad8(len) - len);
-        if (!r)
-            r = vm_write(vm, call->result_addr + pad8(len), recs,
-                         ncaps * sizeof recs[0]);
+        r = deliver_write(call->caller, call->result_addr, NULL, 0, reply, len,
+                          recs, ncaps);
         if (r)
             xfer_unreserve(call->caller, recs, ncaps);
     }
