@@ -25,6 +25,7 @@
 #include <kernel/kmem.h>
 #include <kernel/memcaps.h>
 #include <kernel/pmm.h>
+#include <kernel/printk.h>
 #include <kernel/proc.h>
 
 #define PAGE_MASK ((uint64_t)PAGE_SIZE - 1)
@@ -184,6 +185,7 @@ static void carve(struct process *p, uint64_t va, uint64_t end,
             *dead = m;
         } else if (m->va < va && mend > end) {
             struct vm_mapping *s = *spare;
+            assert(s != NULL);          /* the caller allocated it */
             *spare = NULL;
             *s = (struct vm_mapping){.next = m->next, .va = end,
                                      .pages = (mend - end) / PAGE_SIZE,
