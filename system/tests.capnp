@@ -29,6 +29,7 @@ const manifest :C.SystemManifest = (
     (name = "mem_churn", data = embed "/user/tests/mem_churn.elf"),
     (name = "shm", data = embed "/user/tests/shm.elf"),
     (name = "ipc_hostile", data = embed "/user/tests/ipc_hostile.elf"),
+    (name = "threadctl", data = embed "/user/tests/threadctl.elf"),
     (name = "shm_server", data = embed "/user/tests/shm_server.elf"),
     (name = "ipc_basic", data = embed "/user/tests/ipc_basic.elf"),
     (name = "ipc_queue", data = embed "/user/tests/ipc_queue.elf"),
@@ -70,6 +71,8 @@ const manifest :C.SystemManifest = (
   initConfig = (
     init = (name = "none", binary = "bootpkg"),
     services = [
+      (name = "THREAD0001", binary = "threadctl", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl))],
+       args = ["ThreadControl: setFsBase (and its checks), exitThread", "expect=9"]),
       (name = "IPC0010", binary = "ipc_hostile", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner))],
        args = ["hostile RECV/RETURN: wrong caps, bad buffers, unknown ids; nothing lost", "expect=0"]),
       (name = "SHM0001", binary = "shm", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "frames", interfaceId = 0xaee7ae6b724cbb71, source = (kernel = frameAllocator)), (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner))],

@@ -36,6 +36,7 @@ static bool kcap_available(uint32_t k)
            k == CAPOS_KERNEL_CAP_FRAME_ALLOCATOR ||
            k == CAPOS_KERNEL_CAP_VIRTUAL_MEMORY ||
            k == CAPOS_KERNEL_CAP_PROCESS_SPAWNER ||
+           k == CAPOS_KERNEL_CAP_THREAD_CONTROL ||
            k == CAPOS_KERNEL_CAP_ENDPOINT;
 }
 
@@ -49,6 +50,7 @@ static struct kobj *kcap_obj(uint32_t k)
     case CAPOS_KERNEL_CAP_FRAME_ALLOCATOR: return framealloc_obj();
     case CAPOS_KERNEL_CAP_VIRTUAL_MEMORY: return vmem_obj();
     case CAPOS_KERNEL_CAP_PROCESS_SPAWNER: return spawner_obj();
+    case CAPOS_KERNEL_CAP_THREAD_CONTROL: return threadctl_obj();
     default: return NULL;
     }
 }

@@ -18,6 +18,7 @@ static const struct kiface *const kifaces[KOBJ__COUNT][2] = {
     [KOBJ_MEMOBJ] = {&memory_object_iface},
     [KOBJ_VMEM] = {&virtual_memory_iface},
     [KOBJ_SPAWNER] = {&spawner_iface},
+    [KOBJ_THREAD] = {&threadctl_iface},
     [KOBJ_ENDPOINT] = {&endpoint_iface},
 };
 

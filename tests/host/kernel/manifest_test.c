@@ -1,0 +1,100 @@
+/*
+ * manifest_test.c - host tests of kernel/core/manifest.c: manifests built
+ * with the generated builders, each broken in one way, must be refused
+ * with the exact error and a message naming what is wrong.
+ */
+#include <string.h>
+#include <capos.capnp.h>
+#include <common/string.h>
+#include <common/test.h>
+#include <kernel/manifest.h>
+
+static uint64_t arena[2048];
+static uint8_t out[sizeof arena + 64] __attribute__((aligned(8)));
+static char why[200];
+static bool avail_all(uint32_t k) { (void)k; return true; }
+static bool avail_none(uint32_t k) { (void)k; return false; }
+
+/* A valid manifest: binary "init", init with one console grant.  mutate
+ * (may be NULL) changes the grant before serialization. */
+static size_t build(void (*mutate)(capos_cap_grant_b g))
+{
+    struct capnp_builder b;
+    size_t n = 0;
+    capnp_builder_init(&b, arena, 2048);
+    capos_system_manifest_b m = capos_system_manifest_init_root(&b);
+    capos_system_manifest_set_schema_version(m, 1);
+    capos_binary_b bin = capos_binary_blist_at(capos_system_manifest_init_binaries(m, 1), 0);
+    capos_binary_set_name(bin, "init", 4);
+    capos_binary_set_data(bin, "\177ELF", 4);
+    capos_service_entry_b init =
+        capos_init_config_init_init(capos_system_manifest_init_init_config(m));
+    capos_service_entry_set_name(init, "init", 4);
+    capos_service_entry_set_binary(init, "init", 4);
+    capos_cap_grant_b g = capos_cap_grant_blist_at(capos_service_entry_init_grants(init, 1), 0);
+    capos_cap_grant_set_name(g, "console", 7);
+    capos_cap_grant_set_interface_id(g, CAPOS_CONSOLE_INTERFACE_ID);
+    capos_cap_grant_source_set_kernel(capos_cap_grant_init_source(g),
+                                      CAPOS_KERNEL_CAP_CONSOLE);
+    if (mutate)
+        mutate(g);
+    capos_kernel_params_set_timer_hz(capos_system_manifest_init_kernel_params(m), 100);
+    capnp_builder_serialize(&b, out, sizeof out, &n);
+    return n;
+}
+
+static void unknown_kind(capos_cap_grant_b g)
+{
+    capos_cap_grant_source_set_kernel(capos_cap_grant_init_source(g),
+                                      (capos_kernel_cap_t)99);
+}
+
+static void wrong_iface(capos_cap_grant_b g)
+{
+    capos_cap_grant_set_interface_id(g, CAPOS_TIMER_INTERFACE_ID);
+}
+
+static void empty_name(capos_cap_grant_b g)
+{
+    capos_cap_grant_set_name(g, "", 0);
+}
+
+TEST(manifest_valid_opens)
+{
+    struct manifest m;
+    manifest_kernel_cap_available = avail_all;
+    size_t n = build(NULL);
+    ASSERT_EQ(manifest_open(&m, out, n, why, sizeof why), ERR_OK);
+    struct capnp_data elf;
+    struct capnp_text name = {"init", 4};
+    EXPECT_TRUE(manifest_binary(&m, name, &elf));
+    EXPECT_EQ(elf.len, 4);
+}
+
+TEST(manifest_rejects_each_broken_grant)
+{
+    struct manifest m;
+    manifest_kernel_cap_available = avail_all;
+    EXPECT_EQ(manifest_open(&m, out, build(unknown_kind), why, sizeof why),
+              ERR_BADFORMAT);
+    EXPECT_TRUE(strstr(why, "unknown kernel capability 99") != NULL);
+    EXPECT_EQ(manifest_open(&m, out, build(wrong_iface), why, sizeof why),
+              ERR_WRONGTYPE);
+    EXPECT_TRUE(strstr(why, "is not console's") != NULL);
+    EXPECT_EQ(manifest_open(&m, out, build(empty_name), why, sizeof why),
+              ERR_BADFORMAT);
+    manifest_kernel_cap_available = avail_none;
+    EXPECT_EQ(manifest_open(&m, out, build(NULL), why, sizeof why), ERR_NOSYS);
+    EXPECT_TRUE(strstr(why, "not implemented by this kernel") != NULL);
+}
+
+TEST(manifest_rejects_garbage_and_truncation)
+{
+    struct manifest m;
+    manifest_kernel_cap_available = avail_all;
+    size_t n = build(NULL);
+    for (size_t cut = 0; cut < n; cut += 8)
+        EXPECT_NE(manifest_open(&m, out, cut, why, sizeof why), ERR_OK);
+    memset(out, 0xa5, 64);
+    EXPECT_EQ(manifest_open(&m, out, 64, why, sizeof why), ERR_BADFORMAT);
+}
