@@ -6,8 +6,8 @@
  * into the CALL's transfer list, each index used once, its interface id
  * equal to the transferred cap's, names unique) and only then builds the
  * child; the grants are taken from the transfer list only when the child
- * exists, so a refused spawn leaves the caller's table untouched (a move
- * rolls back).  Nothing is inherited: the child's CapSet is the grant
+ * and its CapSet exist, so a refused spawn leaves the caller's table
+ * untouched (a move rolls back).  Nothing is inherited: the child's CapSet is the grant
  * list.  The result is a non-transferable ProcessHandle; releasing it does
  * not end the child.
  */
@@ -67,7 +67,9 @@ static err_t spawn_decode_grants(struct call_ctx *c, capos_spawn_grant_rlist gl,
     return ERR_OK;
 }
 
-/* Move the decoded grants into the child's fresh table. */
+/* Move the decoded grants into the child's fresh table: slots are
+ * reserved and the CapSet written first, so a failure takes nothing from
+ * the caller (its moves roll back); only then are the grants taken. */
 static err_t spawn_land(struct call_ctx *c, struct process *child,
                         struct capset_item *items, const uint32_t *idx,
                         uint32_t n)
@@ -76,12 +78,18 @@ static err_t spawn_land(struct call_ctx *c, struct process *child,
     err_t r = n ? cap_insert_reserve(&child->caps, n, ids) : ERR_OK;
     if (r)
         return call_fail(c, r, "child's capability table is too small");
-    for (uint32_t i = 0; i < n; i++) {
-        struct cap_grant *g = call_take_grant(c, idx[i]);
-        cap_insert_commit(&child->caps, ids[i], g, CAP_HOLD_GRANT);
+    for (uint32_t i = 0; i < n; i++)
         items[i].cap_id = ids[i];
+    r = capset_install(child, items, n);
+    if (r) {
+        for (uint32_t i = 0; i < n; i++)
+            cap_insert_abort(&child->caps, ids[i]);
+        return call_fail(c, r, "cannot write the child's CapSet");
     }
-    return capset_install(child, items, n);
+    for (uint32_t i = 0; i < n; i++)
+        cap_insert_commit(&child->caps, ids[i], call_take_grant(c, idx[i]),
+                          CAP_HOLD_GRANT);
+    return ERR_OK;
 }
 
 static int spawner_spawn(void *ctx, capos_process_spawner_spawn_params_r params,
