@@ -3,7 +3,7 @@
 # the `manifest` suite that boots it with test=manifest (docs/testing.md).
 
 UTEST_PLAIN := ring_ops ring_limits caps buffers timer timer_exit bootpkg exit_code \
-        ipc_smoke spawn spinner sched churn_spawn revoke_child ipc_revoke2 ring_fuzz mem_churn shm shm_server ipc_hostile threadctl
+        ipc_smoke spawn spinner sched churn_spawn revoke_child ipc_revoke2 ring_fuzz mem_churn shm shm_server ipc_hostile threadctl tls
 UTEST_PLAIN += ipc_basic ipc_queue ipc_xfer ipc_revoke ipc_server_exit \
         ipc_caller_exit ipc_spawn ipc_child
 UTEST_PLAIN += mem_basic mem_errors mem_subrange mem_vmem mem_fault_unmapped \

@@ -30,6 +30,7 @@ const manifest :C.SystemManifest = (
     (name = "shm", data = embed "/user/tests/shm.elf"),
     (name = "ipc_hostile", data = embed "/user/tests/ipc_hostile.elf"),
     (name = "threadctl", data = embed "/user/tests/threadctl.elf"),
+    (name = "tls", data = embed "/user/tests/tls.elf"),
     (name = "shm_server", data = embed "/user/tests/shm_server.elf"),
     (name = "ipc_basic", data = embed "/user/tests/ipc_basic.elf"),
     (name = "ipc_queue", data = embed "/user/tests/ipc_queue.elf"),
@@ -71,6 +72,8 @@ const manifest :C.SystemManifest = (
   initConfig = (
     init = (name = "none", binary = "bootpkg"),
     services = [
+      (name = "THREAD0002", binary = "tls", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console))],
+       args = ["static TLS: .tdata/.tbss values, alignment, fs:0 = TCB", "expect=0"]),
       (name = "THREAD0001", binary = "threadctl", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl))],
        args = ["ThreadControl: setFsBase (and its checks), exitThread", "expect=9"]),
       (name = "IPC0010", binary = "ipc_hostile", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner))],

@@ -225,7 +225,8 @@ static err_t check_load(struct parse *ps, const struct phdr *ph)
     return ERR_OK;
 }
 
-/* Phase 3, PT_TLS: record the template; containment is checked in phase 4. */
+/* Phase 3, PT_TLS: record the template; containment is checked in phase 4.
+ * An empty one (linkers emit it when the program has no TLS) is ignored. */
 static err_t check_tls(struct parse *ps, const struct phdr *ph)
 {
     struct elf_tls *tls = &ps->img->tls;
@@ -233,6 +234,8 @@ static err_t check_tls(struct parse *ps, const struct phdr *ph)
 
     if (tls->present)
         return reject(ps, ERR_BADFORMAT, "more than one PT_TLS");
+    if (ph->memsz == 0 && ph->filesz == 0)
+        return ERR_OK;          /* an empty TLS segment: no TLS at all */
     if (ph->filesz > ph->memsz)
         return reject(ps, ERR_BADFORMAT, "PT_TLS p_filesz > p_memsz");
     if (__builtin_add_overflow(ph->vaddr, ph->filesz, &end))

@@ -105,30 +105,43 @@ static err_t load_segment(struct process *p, const uint8_t *file,
     return ERR_OK;
 }
 
-/* Static TLS (x86_64 variant II): block below the TCB, fs:0 = TCB. */
+/* Static TLS (x86_64 variant II, as the linker computes local-exec
+ * offsets): the TCB is aligned to max(p_align, 16), the TLS image ends
+ * right below it at round_up(memsz, p_align), and fs:0 holds the TCB's own
+ * address.  Returns the TCB in *tcb_out. */
+static err_t tls_layout(const struct elf_tls *tls, uint64_t *img_off,
+                        uint64_t *tcb_off, uint64_t *size)
+{
+    uint64_t a = tls->align ? tls->align : 1, ta = a < 16 ? 16 : a;
+    if (a > PAGE_SIZE || tls->memsz > 32 * PAGE_SIZE)
+        return ERR_RANGE;
+    uint64_t img = (tls->memsz + a - 1) & ~(a - 1);
+    *tcb_off = (img + ta - 1) & ~(ta - 1);
+    *img_off = *tcb_off - img;
+    *size = (*tcb_off + 16 + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+    return ERR_OK;
+}
+
 static err_t load_tls(struct process *p, const uint8_t *file,
                       const struct elf_image *img)
 {
     const struct elf_tls *tls = &img->tls;
+    uint64_t img_off, tcb_off, size;
     if (!tls->present)
         return ERR_OK;
-    uint64_t align = tls->align < 16 ? 16 : tls->align;
-    uint64_t block = (tls->memsz + align - 1) & ~(align - 1);
-    uint64_t size = (block + 16 + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
-    if (size > 64 * PAGE_SIZE || align > PAGE_SIZE)
-        return ERR_RANGE;
-    uint8_t *k = kzalloc(size);
-    if (!k)
-        return ERR_NOMEM;
+    err_t r = tls_layout(tls, &img_off, &tcb_off, &size);
+    uint8_t *k = r ? NULL : kzalloc(size);
+    if (r || !k)
+        return r ? r : ERR_NOMEM;
     /* tdata comes from the segment's file bytes (inside a PT_LOAD). */
     for (uint32_t i = 0; i < img->nsegs; i++) {
         const struct elf_segment *s = &img->segs[i];
         if (tls->vaddr >= s->vaddr && tls->vaddr + tls->filesz <= s->vaddr + s->filesz)
-            memcpy(k, file + s->offset + (tls->vaddr - s->vaddr), tls->filesz);
+            memcpy(k + img_off, file + s->offset + (tls->vaddr - s->vaddr),
+                   tls->filesz);
     }
-    uint64_t tcb = USER_TLS_VADDR + block;
-    memcpy(k + block, &tcb, sizeof tcb);
-    err_t r = ERR_OK;
+    uint64_t tcb = USER_TLS_VADDR + tcb_off;
+    memcpy(k + tcb_off, &tcb, sizeof tcb);
     for (uint64_t off = 0; off < size && !r; off += PAGE_SIZE) {
         uint64_t pa;
         r = vm_map_anon(&p->vm, USER_TLS_VADDR + off, VM_READ | VM_WRITE, &pa);

@@ -191,6 +191,18 @@ TEST(elf_accept_tls)
     EXPECT_EQ(img.tls.align, 1);
 }
 
+TEST(elf_accept_empty_tls_ignored)
+{
+    struct eb b;
+    struct elf_image img;
+
+    /* What ld emits for a program without TLS variables: all zero. */
+    eb_init(&b);
+    eb_add(&b, EB_PT_TLS, EB_PF_R, 0, 0, 0, 0)->align = 8;
+    EXPECT_ACCEPT(&b, &img);
+    EXPECT_FALSE(img.tls.present);
+}
+
 TEST(elf_accept_align_values)
 {
     struct eb b;
