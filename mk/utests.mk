@@ -55,3 +55,15 @@ $(BUILD)/manifests/garbage.bin:
 	$(Q)printf '\001\000\000\000\377\377\377\177garbage!garbage!' > $@
 all: $(BAD_MANIFESTS)
 suite-system: $(BAD_MANIFESTS)
+
+# The same system tests on a kernel and user programs built by clang (in
+# a separate build tree, so the two compilers never mix).
+CLANG_TREE := $(BUILD)/clang-tree
+TEST_SUITES += manifest-clang
+.PHONY: suite-manifest-clang
+suite-manifest-clang:
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(CLANG_TREE) \
+	    $(CLANG_TREE)/capos-test.elf $(CLANG_TREE)/manifest-tests.bin \
+	    > $(BUILD)/clang-tree-build.log 2>&1 || tail -20 $(BUILD)/clang-tree-build.log
+	@$(SUITE) manifest-clang python3 tests/system/run.py --manifest \
+	    $(CLANG_TREE)/capos-test.elf $(CLANG_TREE)/manifest-tests.bin manifest-clang

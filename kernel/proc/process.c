@@ -105,19 +105,21 @@ static err_t load_segment(struct process *p, const uint8_t *file,
     return ERR_OK;
 }
 
-/* Static TLS (x86_64 variant II, as the linker computes local-exec
- * offsets): the TCB is aligned to max(p_align, 16), the TLS image ends
- * right below it at round_up(memsz, p_align), and fs:0 holds the TCB's own
- * address.  Returns the TCB in *tcb_out. */
+/* Static TLS (x86_64 variant II, as linkers compute local-exec offsets):
+ * the TCB sits where the linker put the end of the TLS segment rounded up
+ * to p_align, i.e. round_up(p_vaddr + p_memsz, p_align) - p_vaddr bytes
+ * after the image start, and the image starts at p_vaddr's offset within
+ * its alignment, so the TCB is p_align-aligned; fs:0 holds the TCB's own
+ * address.  Offsets into a block of *size bytes (TCB word included). */
 static err_t tls_layout(const struct elf_tls *tls, uint64_t *img_off,
                         uint64_t *tcb_off, uint64_t *size)
 {
-    uint64_t a = tls->align ? tls->align : 1, ta = a < 16 ? 16 : a;
+    uint64_t a = tls->align ? tls->align : 1;
     if (a > PAGE_SIZE || tls->memsz > 32 * PAGE_SIZE)
         return ERR_RANGE;
-    uint64_t img = (tls->memsz + a - 1) & ~(a - 1);
-    *tcb_off = (img + ta - 1) & ~(ta - 1);
-    *img_off = *tcb_off - img;
+    uint64_t end = (tls->vaddr + tls->memsz + a - 1) & ~(a - 1);
+    *img_off = tls->vaddr & (a - 1);
+    *tcb_off = *img_off + (end - tls->vaddr);
     *size = (*tcb_off + 16 + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
     return ERR_OK;
 }

@@ -4,7 +4,8 @@
 Usage:
   run.py CASES_FILE [NAME_FILTER]   run the cases listed in CASES_FILE
   run.py --ktest KERNEL             run the in-kernel self tests (test=ktest)
-  run.py --manifest KERNEL MANIFEST run the user-space system tests of a test
+  run.py --manifest KERNEL MANIFEST [LOGNAME]
+                                    run the user-space system tests of a test
                                     manifest (test=manifest)
 
 A case line is:  name | boot | image | cmdline | expect | timeout_s [| regex]
@@ -143,7 +144,8 @@ def main():
     if len(sys.argv) >= 3 and sys.argv[1] == "--ktest":
         return run_ktest(sys.argv[2], "ktest-" + os.path.basename(sys.argv[2]))
     if len(sys.argv) >= 4 and sys.argv[1] == "--manifest":
-        return run_ktest(sys.argv[2], "manifest", "test=manifest", sys.argv[3],
+        name = sys.argv[4] if len(sys.argv) > 4 else "manifest"
+        return run_ktest(sys.argv[2], name, "test=manifest", sys.argv[3],
                          "manifest")
     if len(sys.argv) >= 2:
         return run_cases(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "")
