@@ -163,8 +163,10 @@ struct SpawnGrant @0xa1bb50e02b12e77d {
 # Lifetime of a spawned process (not transferable).
 interface ProcessHandle @0xe6118e61e161c01f {
   wait @0 () -> (exitCode :Int64);
-  # Wait for the process to exit.  Completes at once if it already has.
-  # errors: BUSY (another wait is pending).
+  # Wait for the process to exit.  Completes at once if it already has;
+  # several waits may be pending (each uses one of the caller's deferred
+  # waits).  A user fault ends a process with -(128 + vector).
+  # errors: INVAL (a process waiting for itself), QUOTA (too many waits).
   pid @1 () -> (pid :UInt32);
   # The process id.  errors: none.
 }
