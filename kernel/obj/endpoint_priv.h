@@ -1,0 +1,96 @@
+/*
+ * endpoint_priv.h - what the three files of the endpoint implementation
+ * share (endpoint.c: objects, methods, completions; ep_call.c: CALL and
+ * delivery; ep_server.c: RECV, RETURN, a caller's exit).  Not for other
+ * kernel code: its interface is kernel/endpoint.h.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <abi/errors.h>
+#include <abi/ring.h>
+#include <kernel/kobj.h>
+#include <kernel/spinlock.h>
+#include <kernel/xfer.h>
+
+struct process;
+
+#define EP_SMALL_PARAMS 128  /* params up to this size live in the call */
+#define EP_SMALL_DELIVERY 256 /* deliveries this small are written at once */
+
+struct ep_recv {
+    struct process *server;         /* reference */
+    uint64_t user_data, result_addr;
+    uint32_t result_len;
+};
+
+struct ep_core {
+    struct spinlock lock;
+    uint32_t refs;                  /* server object, facets, calls */
+    bool closed;
+    uint32_t client_epoch;
+    struct ep_call *q_head, *q_tail;
+    uint32_t queued;
+    struct ep_call *received;
+    uint32_t next_call_id;
+    struct ep_recv recv;            /* parked RECV if recv.server */
+};
+
+struct endpoint {
+    struct kobj obj;
+    struct ep_core *core;
+};
+
+struct ep_client {
+    struct kobj obj;
+    struct ep_core *core;
+    uint64_t session;
+    uint32_t epoch;
+};
+
+struct ep_call {
+    struct ep_call *next;           /* queue or received list (core) */
+    struct ep_call *pnext;          /* caller's outstanding list */
+    struct ep_core *core;
+    struct process *caller;         /* reference */
+    uint64_t user_data, result_addr;
+    uint32_t result_len, call_id, epoch;
+    uint16_t method;
+    bool received, caller_gone;
+    uint64_t session;
+    uint8_t *params;                /* small_params or kmalloc'd */
+    uint32_t params_len;
+    struct xfer_set x;
+    uint64_t small_params[EP_SMALL_PARAMS / 8];
+};
+
+
+extern uint64_t ep_calls_live;
+extern const struct kobj_ops endpoint_ops;
+
+static inline uint32_t ep_pad8(uint32_t n)
+{
+    return (n + 7) & ~7u;
+}
+
+/* Core references: the server object, facets and calls hold one each. */
+void ep_core_get(struct ep_core *c);
+void ep_core_put(struct ep_core *c);
+/* Completions to a caller (endpoint.c). */
+void ep_caller_unlink(struct ep_call *call);
+void ep_call_free_params(struct ep_call *call);
+void ep_call_free(struct ep_call *call);
+void ep_handoff(struct process *p);
+void ep_call_complete(struct ep_call *call, struct ring_cqe *cqe);
+void ep_call_fail_to_caller(struct ep_call *call, err_t r, const char *msg);
+/* Delivery and the queue (ep_call.c). */
+err_t ep_deliver_write(struct process *p, uint64_t addr, const void *head,
+                       uint32_t head_len, const void *msg, uint32_t msg_len,
+                       const struct ring_cap_rec *recs, uint32_t ncaps);
+err_t ep_deliver(struct ep_call *call, struct process *server, uint64_t addr,
+                 uint32_t len, struct ring_cqe *cqe);
+void ep_core_receive(struct ep_core *core, struct ep_call *call);
+void ep_core_requeue_front(struct ep_core *core, struct ep_call *call);
+struct ep_call *ep_core_pop(struct ep_core *core);
+void ep_core_match(struct ep_core *core);
