@@ -19,14 +19,11 @@
 
 /* ---- delivery -------------------------------------------------------------------- */
 
-/* Write call into server's buffer and land its caps there.  On success
- * cqe is the RECV completion and the caller's moves are committed; on
- * error nothing changed (the call stays with the caller of this). */
 /* Write the pieces of a delivery (message, zero padding to 8, cap
  * records) at addr in p: one page walk when they fit a small buffer. */
 err_t ep_deliver_write(struct process *p, uint64_t addr, const void *head,
-                           uint32_t head_len, const void *msg, uint32_t msg_len,
-                           const struct ring_cap_rec *recs, uint32_t ncaps)
+                       uint32_t head_len, const void *msg, uint32_t msg_len,
+                       const struct ring_cap_rec *recs, uint32_t ncaps)
 {
     uint64_t small[EP_SMALL_DELIVERY / 8];
     uint32_t body = ep_pad8(msg_len), rlen = ncaps * (uint32_t)sizeof recs[0];
