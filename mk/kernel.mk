@@ -35,10 +35,14 @@ $(KOBJ)/%.o: %.S
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(KERNEL_ASFLAGS) -MMD -MP -c $< -o $@
+# The test kernel is also built with the undefined-behaviour sanitizer
+# (handlers in kernel/core/ubsan.c): every system test runs on it.
+KTEST_UBSAN := -fsanitize=undefined $(if $(filter clang,$(COMPILER)),-fno-sanitize=function)
+$(TOBJ)/kernel/core/ubsan.o: KTEST_UBSAN :=
 $(TOBJ)/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(KERNEL_CFLAGS) -DCONFIG_KTEST=1 -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(KTEST_UBSAN) -DCONFIG_KTEST=1 -MMD -MP -c $< -o $@
 $(TOBJ)/%.o: %.S
 	@mkdir -p $(@D)
 	@echo "  AS      $<"

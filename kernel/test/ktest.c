@@ -12,6 +12,7 @@
  *   test=panic      call panic()                         -> KERNEL PANIC
  *   test=hang       spin with interrupts off             -> harness timeout
  *   test=triple     empty IDT then int3                  -> triple fault
+ *   test=ubsan      signed overflow (the test kernel has UBSan) -> panic
  * Each fault mode is expected to be reported by tests/system/run.py as
  * exactly that failure, which proves the harness detects it.
  */
@@ -90,6 +91,14 @@ static void fault_triple(void)
     __asm__ volatile("lidt %0\n\tint3" : : "m"(empty));
 }
 
+static volatile int64_t ubsan_sink;
+
+/* Signed overflow on purpose (noinline: the compiler cannot fold it). */
+__attribute__((noinline)) static int64_t ubsan_overflow(volatile int64_t x)
+{
+    return x + 1;
+}
+
 bool ktest_dispatch(const struct boot_info *bi, const char *mode)
 {
     (void)bi;
@@ -112,6 +121,8 @@ bool ktest_dispatch(const struct boot_info *bi, const char *mode)
             cpu_relax();
     else if (!strcmp(mode, "triple"))
         fault_triple();
+    else if (!strcmp(mode, "ubsan"))
+        ubsan_sink = ubsan_overflow(INT64_MAX);
     else
         return false;
     panic("test mode \"%s\" returned", mode);
