@@ -27,6 +27,7 @@
 #include <kernel/clock.h>
 #include <kernel/cpu.h>
 #include <kernel/kmem.h>
+#include <kernel/kstack.h>
 #include <kernel/pmm.h>
 #include <kernel/printk.h>
 #include <kernel/serial.h>
@@ -139,6 +140,7 @@ void kmain(uint64_t magic, uint64_t info, uint64_t boot_tsc)
     pmm_init(&boot_info);
     paging_init(&boot_info);
     kmem_init();
+    kstack_init();
     pic_disable();
     clock_init(boot_tsc);
     syscall_init();

@@ -15,6 +15,7 @@
 #include <kernel/clock.h>
 #include <kernel/cpu.h>
 #include <kernel/kmem.h>
+#include <kernel/kstack.h>
 #include <kernel/pmm.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
@@ -68,12 +69,10 @@ static struct thread *thread_alloc(void)
     struct thread *t = kzalloc(sizeof *t);
     if (!t)
         return NULL;
-    if (pmm_alloc_contig(KSTACK_PAGES, 1, &t->kstack_pa)) {
+    if (kstack_alloc(&t->kstack_top)) {
         kfree(t);
         return NULL;
     }
-    t->kstack_top = (uint64_t)(uintptr_t)phys_to_virt(t->kstack_pa) +
-                    KSTACK_PAGES * PAGE_SIZE;
     t->wait_deadline_ns = UINT64_MAX;
     threads_live++;
     return t;
@@ -82,7 +81,7 @@ static struct thread *thread_alloc(void)
 void thread_free(struct thread *t)
 {
     kfree(t->fpu);
-    pmm_free_contig(t->kstack_pa, KSTACK_PAGES);
+    kstack_free(t->kstack_top);
     kfree(t);
     threads_live--;
 }

@@ -13,6 +13,8 @@
  *   test=hang       spin with interrupts off             -> harness timeout
  *   test=triple     empty IDT then int3                  -> triple fault
  *   test=ubsan      signed overflow (the test kernel has UBSan) -> panic
+ *   test=kstack     unbounded recursion on a guarded kernel stack -> #DF
+ *                   reported as a kernel stack overflow
  * Each fault mode is expected to be reported by tests/system/run.py as
  * exactly that failure, which proves the harness detects it.
  */
@@ -22,6 +24,7 @@
 #include <common/test.h>
 #include <kernel/bootinfo.h>
 #include <kernel/kmem.h>
+#include <kernel/kstack.h>
 #include <kernel/pmm.h>
 #include <kernel/printk.h>
 
@@ -93,6 +96,34 @@ static void fault_triple(void)
 
 static volatile int64_t ubsan_sink;
 
+/* Recurse until the stack runs into its guard page (not a tail call; the
+ * stop condition never holds, but the compiler cannot know). */
+static volatile int recurse_limit = -1;
+
+__attribute__((noinline)) static int recurse_deep(int depth)
+{
+    volatile char pad[256];
+    pad[0] = (char)depth;
+    if (depth == recurse_limit)
+        return pad[0];
+    return recurse_deep(depth + 1) + pad[0];
+}
+
+static void recurse_forever(void)
+{
+    recurse_deep(0);
+}
+
+/* Run recurse_forever on a fresh guarded kernel stack. */
+static void kstack_overflow(void)
+{
+    uint64_t top;
+    if (kstack_alloc(&top))
+        panic("ktest: no kernel stack");
+    __asm__ volatile("mov %0, %%rsp\n\txor %%edi, %%edi\n\tcall *%1"
+                     : : "r"(top), "r"(recurse_forever) : "memory");
+}
+
 /* Signed overflow on purpose (noinline: the compiler cannot fold it). */
 __attribute__((noinline)) static int64_t ubsan_overflow(volatile int64_t x)
 {
@@ -121,6 +152,8 @@ bool ktest_dispatch(const struct boot_info *bi, const char *mode)
             cpu_relax();
     else if (!strcmp(mode, "triple"))
         fault_triple();
+    else if (!strcmp(mode, "kstack"))
+        kstack_overflow();
     else if (!strcmp(mode, "ubsan"))
         ubsan_sink = ubsan_overflow(INT64_MAX);
     else

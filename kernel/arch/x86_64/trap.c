@@ -10,6 +10,7 @@
 #include <arch/cpu.h>
 #include <arch/trap.h>
 #include <kernel/cpu.h>
+#include <kernel/kstack.h>
 #include <kernel/printk.h>
 
 static irq_handler_t irq_handlers[256];
@@ -100,6 +101,9 @@ static void trap_exception(struct trap_frame *tf)
            (unsigned long long)tf->error, (tf->cs & 3) ? "user" : "kernel");
     if (tf->vector == 14)
         trap_dump_pf(tf);
+    if (tf->vector == 8 && kstack_is_guard(read_cr2()))
+        printk("kernel stack overflow: fault at %#llx in a guard page\n",
+               (unsigned long long)read_cr2());
     trap_dump(tf);
     backtrace_print(tf->rbp);
     panic("unhandled %s", exc_name(tf->vector));

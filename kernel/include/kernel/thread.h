@@ -15,7 +15,6 @@
 #include <stdint.h>
 #include <arch/trap.h>
 
-#define KSTACK_PAGES 4
 #define TIME_SLICE_TICKS 2
 
 enum thread_state {
@@ -29,7 +28,7 @@ struct process;
 
 struct thread {
     uint64_t ksp;                 /* saved kernel stack pointer (switch) */
-    uint64_t kstack_pa;           /* KSTACK_PAGES contiguous frames */
+    uint64_t kstack_pa;           /* unused (kept for the struct layout) */
     uint64_t kstack_top;
     struct trap_frame *tf;        /* user register state (top of kstack) */
     struct process *proc;         /* NULL for idle threads */

@@ -4,6 +4,8 @@
  *   0x0000_0000_0000_0000 .. 0x0000_7fff_ffff_ffff  user half (per process)
  *       0x0000_0000_0040_0000  RING_VADDR (abi/ring.h), CapSet page above it
  *   0xffff_8000_0000_0000 .. +512 GiB               direct map of physical RAM
+ *   0xffff_fe80_0000_0000 .. +80 MiB                kernel stacks, each above
+ *                                                   an unmapped guard page
  *   0xffff_ff00_0000_0000 .. +1 GiB                 MMIO window (LAPIC, ...)
  *   0xffff_ffff_8000_0000 .. +1 GiB                 kernel image (phys + KVMA)
  *
@@ -17,6 +19,7 @@
 #define KERNEL_PHYS     0x100000
 #define DIRECT_MAP_BASE 0xffff800000000000
 #define DIRECT_MAP_MAX  (512ull << 30)
+#define KSTACK_BASE     0xfffffe8000000000
 #define MMIO_BASE       0xffffff0000000000
 #define USER_TOP        0x0000800000000000
 #define PAGE_SIZE       4096
