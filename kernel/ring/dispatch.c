@@ -88,8 +88,7 @@ static uint32_t ring_take(struct process *p, struct ring_sqe *out, uint32_t max)
     uint32_t used = ring_cq_available(&p->ring, p->ring_kva);
     uint32_t room = used < RING_CQ_ENTRIES ? RING_CQ_ENTRIES - used : 0;
     room = room > p->cq_reserved ? room - p->cq_reserved : 0;
-    while (n < max && n < room && ring_sq_pop(&p->ring, p->ring_kva, &out[n]))
-        n++;
+    n = ring_sq_pop_many(&p->ring, p->ring_kva, out, max < room ? max : room);
     spin_unlock_irqrestore(&p->lock, f);
     return n;
 }

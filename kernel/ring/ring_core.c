@@ -102,6 +102,32 @@ bool ring_sq_pop(struct ring_kstate *k, void *page, struct ring_sqe *out)
     return true;
 }
 
+/* Pop up to max SQEs into out[] with one read of sq_tail and one
+ * publication of sq_head; returns the count (0 also for a corrupt tail,
+ * which is counted as ring_sq_pop does). */
+uint32_t ring_sq_pop_many(struct ring_kstate *k, void *page,
+                          struct ring_sqe *out, uint32_t max)
+{
+    struct ring_header *h = ring_hdr(page);
+    bool ok;
+    uint32_t n = sq_pending(k, page, &ok);
+
+    if (!ok) {
+        k->sq_corrupt++;
+        __atomic_store_n(&h->sq_dropped, k->sq_corrupt, __ATOMIC_RELAXED);
+        return 0;
+    }
+    if (n > max)
+        n = max;
+    for (uint32_t i = 0; i < n; i++)
+        sqe_fetch_once(&out[i],
+                       &ring_sq(page)[(k->sq_head + i) & (RING_SQ_ENTRIES - 1)]);
+    k->sq_head += n;
+    if (n)
+        __atomic_store_n(&h->sq_head, k->sq_head, __ATOMIC_RELEASE);
+    return n;
+}
+
 /* SQEs waiting, 0 for a corrupt tail. */
 uint32_t ring_sq_pending(const struct ring_kstate *k, void *page)
 {

@@ -58,6 +58,9 @@ bool ring_sq_pop(struct ring_kstate *k, void *page, struct ring_sqe *out);
 
 /* SQEs waiting (0 if sq_tail is insane); reads sq_tail once. */
 uint32_t ring_sq_pending(const struct ring_kstate *k, void *page);
+/* Pop up to max SQEs (one tail read, one head publication). */
+uint32_t ring_sq_pop_many(struct ring_kstate *k, void *page,
+                          struct ring_sqe *out, uint32_t max);
 
 /*
  * True if one more CQE fits.  Reads the user's cq_head once; an insane

@@ -326,3 +326,29 @@ TEST(ring_ignores_user_scribbled_header)
     EXPECT_EQ(h->cq_tail, 41);
     EXPECT_EQ(ring_cq(page)[40 & (RING_CQ_ENTRIES - 1)].user_data, 9);
 }
+
+TEST(ring_pop_many_batches_across_wrap)
+{
+    struct ring_kstate k;
+    struct ring_header *h = ring_hdr(page);
+    struct ring_sqe s[RING_SQ_ENTRIES];
+    const uint32_t start = UINT32_MAX - 5;   /* the batch wraps at 2^32 */
+
+    ring_at(&k, start);
+    for (uint64_t i = 0; i < 12; i++)
+        ASSERT_TRUE(user_submit(100 + i));
+    EXPECT_EQ(ring_sq_pop_many(&k, page, s, 5), 5);   /* bounded by max */
+    for (uint32_t i = 0; i < 5; i++)
+        EXPECT_EQ(s[i].user_data, 100 + i);
+    EXPECT_EQ(h->sq_head, start + 5);
+    EXPECT_EQ(ring_sq_pop_many(&k, page, s, RING_SQ_ENTRIES), 7);
+    for (uint32_t i = 0; i < 7; i++)
+        EXPECT_EQ(s[i].user_data, 105 + i);
+    EXPECT_EQ(k.sq_head, start + 12);
+    EXPECT_EQ(h->sq_head, start + 12);
+    EXPECT_EQ(ring_sq_pop_many(&k, page, s, RING_SQ_ENTRIES), 0);
+    h->sq_tail = start + 12 + RING_SQ_ENTRIES + 1;    /* corrupt */
+    EXPECT_EQ(ring_sq_pop_many(&k, page, s, RING_SQ_ENTRIES), 0);
+    EXPECT_EQ(k.sq_head, start + 12);
+    EXPECT_EQ(h->sq_dropped, 1);
+}
