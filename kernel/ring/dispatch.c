@@ -117,16 +117,14 @@ static void ring_drain(struct process *p)
 {
     struct ring_sqe sqe[RING_DRAIN_MAX];
     struct ring_cqe cqe[RING_DRAIN_MAX];
-    bool post[RING_DRAIN_MAX];
     uint32_t n = ring_take(p, sqe, RING_DRAIN_MAX), posts = 0;
     for (uint32_t i = 0; i < n; i++)
-        posts += post[i] = ring_run(p, &sqe[i], &cqe[i]);
+        posts += ring_run(p, &sqe[i], &cqe[posts]);
     if (!posts)
         return;
     uint64_t f = spin_lock_irqsave(&p->lock);
-    for (uint32_t i = 0; i < n && p->state == PROC_ALIVE; i++)
-        if (post[i])
-            ring_cq_post(&p->ring, p->ring_kva, &cqe[i]);
+    if (p->state == PROC_ALIVE)
+        ring_cq_post_many(&p->ring, p->ring_kva, cqe, posts);
     spin_unlock_irqrestore(&p->lock, f);
 }
 

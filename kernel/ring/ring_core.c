@@ -180,6 +180,36 @@ bool ring_cq_post(struct ring_kstate *k, void *page,
     return true;
 }
 
+/* Post cqe[0..n) in order with one read of cq_head and one publication of
+ * cq_tail; those that find no room are dropped and counted (as
+ * ring_cq_post does).  Returns how many were posted. */
+uint32_t ring_cq_post_many(struct ring_kstate *k, void *page,
+                           const struct ring_cqe *cqe, uint32_t n)
+{
+    struct ring_header *h = ring_hdr(page);
+    bool ok;
+    uint32_t used = cq_used(k, page, &ok), room, i;
+
+    if (!ok)
+        k->cq_bad_head++;
+    room = used < RING_CQ_ENTRIES ? RING_CQ_ENTRIES - used : 0;
+    for (i = 0; i < n && i < room; i++) {
+        const ring_word_t *w = (const ring_word_t *)&cqe[i];
+        volatile ring_word_t *d = (volatile ring_word_t *)
+            &ring_cq(page)[(k->cq_tail + i) & (RING_CQ_ENTRIES - 1)];
+        for (size_t j = 0; j < CQE_WORDS; j++)
+            d[j] = w[j];
+    }
+    k->cq_tail += i;
+    if (i)
+        __atomic_store_n(&h->cq_tail, k->cq_tail, __ATOMIC_RELEASE);
+    if (i < n) {
+        k->cq_overflow += n - i;
+        __atomic_store_n(&h->cq_overflow, k->cq_overflow, __ATOMIC_RELAXED);
+    }
+    return i;
+}
+
 /* Completions the process has not consumed (full if cq_head is insane). */
 uint32_t ring_cq_available(const struct ring_kstate *k, void *page)
 {

@@ -81,6 +81,10 @@ bool ring_cq_post(struct ring_kstate *k, void *page,
  * Completions posted and not yet consumed (cap_enter's return value);
  * RING_CQ_ENTRIES if cq_head is insane, so a waiter never sleeps on it.
  */
+/* Post n CQEs (one head read, one tail publication); returns how many
+ * fit (the rest are counted in cq_overflow). */
+uint32_t ring_cq_post_many(struct ring_kstate *k, void *page,
+                           const struct ring_cqe *cqe, uint32_t n);
 uint32_t ring_cq_available(const struct ring_kstate *k, void *page);
 
 /*

@@ -352,3 +352,27 @@ TEST(ring_pop_many_batches_across_wrap)
     EXPECT_EQ(k.sq_head, start + 12);
     EXPECT_EQ(h->sq_dropped, 1);
 }
+
+TEST(ring_post_many_fills_exactly_and_counts_the_rest)
+{
+    struct ring_kstate k;
+    struct ring_header *h = ring_hdr(page);
+    struct ring_cqe c[RING_CQ_ENTRIES + 3], out;
+    const uint32_t start = UINT32_MAX - 10;
+
+    ring_at(&k, start);
+    for (uint32_t i = 0; i < RING_CQ_ENTRIES + 3; i++)
+        c[i] = cqe_for(500 + i);
+    EXPECT_EQ(ring_cq_post_many(&k, page, c, 4), 4);
+    EXPECT_EQ(h->cq_tail, start + 4);
+    EXPECT_EQ(ring_cq_post_many(&k, page, c + 4, RING_CQ_ENTRIES), RING_CQ_ENTRIES - 4);
+    EXPECT_EQ(k.cq_overflow, 4);                 /* never overwritten */
+    EXPECT_EQ(h->cq_overflow, 4);
+    for (uint32_t i = 0; i < RING_CQ_ENTRIES; i++) {
+        ASSERT_TRUE(user_reap(&out));
+        EXPECT_EQ(out.user_data, 500 + i);
+    }
+    EXPECT_FALSE(user_reap(&out));
+    h->cq_head = k.cq_tail + 7;                  /* insane: treated as full */
+    EXPECT_EQ(ring_cq_post_many(&k, page, c, 1), 0);
+}
