@@ -46,12 +46,6 @@ uint64_t proc_live_count(void)
     return procs_live;
 }
 
-struct process *proc_current(void)
-{
-    struct thread *t = thread_current();
-    return t ? t->proc : NULL;
-}
-
 /* Release everything but the struct (idempotent). */
 static void proc_release_resources(struct process *p)
 {

@@ -31,11 +31,6 @@ struct spinlock sched_lock = SPINLOCK_INIT("sched");
 static struct thread *sleepers;          /* blocked with a deadline */
 static uint64_t threads_live;
 
-struct thread *thread_current(void)
-{
-    return cpu_this()->current;
-}
-
 uint64_t thread_live_count(void)
 {
     return threads_live;

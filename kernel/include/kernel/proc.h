@@ -19,6 +19,7 @@
 #include <kernel/kobj.h>
 #include <kernel/ring_core.h>
 #include <kernel/spinlock.h>
+#include <kernel/thread.h>
 #include <kernel/vm.h>
 
 #define PROC_NAME_MAX 32
@@ -98,7 +99,11 @@ void proc_exit(struct process *p, int64_t code, const char *reason);
 /* Load p's address space on this CPU (NULL: kernel only). */
 void proc_activate(struct process *p);
 /* The process running on this CPU (NULL in kernel threads). */
-struct process *proc_current(void);
+static inline struct process *proc_current(void)
+{
+    struct thread *t = thread_current();
+    return t ? t->proc : NULL;
+}
 /* Processes created and not yet freed (leak checks). */
 uint64_t proc_live_count(void);
 

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <arch/trap.h>
+#include <kernel/cpu.h>
 
 #define TIME_SLICE_TICKS 2
 
@@ -70,6 +71,9 @@ void sched_block(void);
 /* The current thread is dead: switch away for good. */
 __attribute__((noreturn)) void sched_exit_current(void);
 /* Current thread on this CPU (NULL for none). */
-struct thread *thread_current(void);
+static inline struct thread *thread_current(void)
+{
+    return cpu_this()->current;
+}
 /* Number of threads created and not yet freed (leak checks). */
 uint64_t thread_live_count(void);
