@@ -67,8 +67,18 @@ static void sqe_fetch_once(struct ring_sqe *out, const void *src)
     const volatile ring_word_t *s = src;
     ring_word_t *d = (ring_word_t *)out;
 
-    for (size_t i = 0; i < SQE_WORDS; i++)
-        d[i] = s[i];
+    _Static_assert(SQE_WORDS == 8, "unrolled below");
+    d[0] = s[0]; d[1] = s[1]; d[2] = s[2]; d[3] = s[3];
+    d[4] = s[4]; d[5] = s[5]; d[6] = s[6]; d[7] = s[7];
+}
+
+/* Store one CQE into shared memory, a word at a time. */
+static void cqe_store(volatile ring_word_t *d, const struct ring_cqe *cqe)
+{
+    const ring_word_t *w = (const ring_word_t *)cqe;
+
+    _Static_assert(CQE_WORDS == 4, "unrolled below");
+    d[0] = w[0]; d[1] = w[1]; d[2] = w[2]; d[3] = w[3];
 }
 
 /* The user's sq_tail, read once; *ok = false if it is insane. */
@@ -163,18 +173,15 @@ bool ring_cq_post(struct ring_kstate *k, void *page,
                   const struct ring_cqe *cqe)
 {
     struct ring_header *h = ring_hdr(page);
-    volatile ring_word_t *d;
-    const ring_word_t *w = (const ring_word_t *)cqe;
 
     if (!ring_cq_has_space(k, page)) {
         k->cq_overflow++;
         __atomic_store_n(&h->cq_overflow, k->cq_overflow, __ATOMIC_RELAXED);
         return false;
     }
-    d = (volatile ring_word_t *)&ring_cq(page)[k->cq_tail &
-                                               (RING_CQ_ENTRIES - 1)];
-    for (size_t i = 0; i < CQE_WORDS; i++)
-        d[i] = w[i];
+    cqe_store((volatile ring_word_t *)&ring_cq(page)[k->cq_tail &
+                                                     (RING_CQ_ENTRIES - 1)],
+              cqe);
     k->cq_tail++;
     __atomic_store_n(&h->cq_tail, k->cq_tail, __ATOMIC_RELEASE);
     return true;
@@ -193,13 +200,10 @@ uint32_t ring_cq_post_many(struct ring_kstate *k, void *page,
     if (!ok)
         k->cq_bad_head++;
     room = used < RING_CQ_ENTRIES ? RING_CQ_ENTRIES - used : 0;
-    for (i = 0; i < n && i < room; i++) {
-        const ring_word_t *w = (const ring_word_t *)&cqe[i];
-        volatile ring_word_t *d = (volatile ring_word_t *)
-            &ring_cq(page)[(k->cq_tail + i) & (RING_CQ_ENTRIES - 1)];
-        for (size_t j = 0; j < CQE_WORDS; j++)
-            d[j] = w[j];
-    }
+    for (i = 0; i < n && i < room; i++)
+        cqe_store((volatile ring_word_t *)
+                      &ring_cq(page)[(k->cq_tail + i) & (RING_CQ_ENTRIES - 1)],
+                  &cqe[i]);
     k->cq_tail += i;
     if (i)
         __atomic_store_n(&h->cq_tail, k->cq_tail, __ATOMIC_RELEASE);
