@@ -255,24 +255,6 @@ static const struct sqe_rule sqe_rules[] = {
 _Static_assert(sizeof(sqe_rules) / sizeof(sqe_rules[0]) == RING_OP__COUNT,
                "one rule per opcode");
 
-/* True if a field group the opcode does not use is non-zero. */
-static bool uses_forbidden(const struct ring_sqe *s, unsigned allowed)
-{
-    if (!(allowed & SQF_CAP) && s->cap_id)
-        return true;
-    if (!(allowed & SQF_METHOD) && s->method_id)
-        return true;
-    if (!(allowed & SQF_CALLID) && s->call_id)
-        return true;
-    if (!(allowed & SQF_PARAMS) && (s->addr || s->len))
-        return true;
-    if (!(allowed & SQF_RESULT) && (s->result_addr || s->result_len))
-        return true;
-    if (!(allowed & SQF_XFER) && (s->xfer_count || s->xfer_addr))
-        return true;
-    return !(allowed & SQF_FLAGS) && s->flags;
-}
-
 /* A user buffer [addr, addr + len) is well-formed: non-null and no wrap. */
 static bool buf_ok(uint64_t addr, uint64_t len)
 {
@@ -290,11 +272,29 @@ static bool xfer_ok(const struct ring_sqe *s)
                   (uint64_t)s->xfer_count * sizeof(struct ring_xfer));
 }
 
-/* NOP: every word but user_data is zero (the common null call). */
-static bool nop_clean(const struct ring_sqe *s)
+/* Bit ranges of the SQE's 64-bit words (abi/ring.h offsets). */
+#define W0_RSVD0  0x000000000000ff00ull
+#define W0_FLAGS  0x00000000ffff0000ull
+#define W0_METHOD 0x0000ffff00000000ull
+#define W0_XCOUNT 0xffff000000000000ull
+#define W1_CAP    0x00000000ffffffffull
+#define W1_CALLID 0xffffffff00000000ull
+#define W3_LEN    0x00000000ffffffffull
+#define W3_RLEN   0xffffffff00000000ull
+
+/* Non-zero if any reserved field, unknown flag or field group the opcode
+ * does not use is set: one word-wise test instead of one per field. */
+static uint64_t sqe_stray_bits(const struct ring_sqe *s, unsigned f)
 {
     const ring_word_t *w = (const ring_word_t *)s;
-    return (w[0] | w[1] | w[2] | w[3] | w[4] | w[6] | w[7]) == 0;
+    uint64_t flags = f & SQF_FLAGS ? W0_FLAGS & ~((uint64_t)SQE_F__KNOWN << 16)
+                                   : W0_FLAGS;
+    return (w[0] & (W0_RSVD0 | flags | (f & SQF_METHOD ? 0 : W0_METHOD) |
+                    (f & SQF_XFER ? 0 : W0_XCOUNT))) |
+           (w[1] & ((f & SQF_CAP ? 0 : W1_CAP) | (f & SQF_CALLID ? 0 : W1_CALLID))) |
+           (f & SQF_PARAMS ? 0 : w[2] | (w[3] & W3_LEN)) |
+           (f & SQF_RESULT ? 0 : w[4] | (w[3] & W3_RLEN)) |
+           (f & SQF_XFER ? 0 : w[6]) | w[7];
 }
 
 /* Validate one SQE copy; 0 or the CAP_ERR_* of the first broken rule. */
@@ -302,24 +302,18 @@ int ring_sqe_check(const struct ring_sqe *s)
 {
     const struct sqe_rule *r;
 
-    if (s->opcode == RING_OP_NOP && nop_clean(s))
-        return 0;               /* fast path; a dirty NOP takes the rules */
     if (s->opcode >= RING_OP__COUNT || !sqe_rules[s->opcode].known)
         return CAP_ERR_INVALID_REQUEST;
     r = &sqe_rules[s->opcode];
     if (!r->dispatched)
         return CAP_ERR_UNSUPPORTED_OPCODE;
-    if (s->rsvd0 || s->rsvd1 || s->pipeline_dep || s->pipeline_field)
+    if (sqe_stray_bits(s, r->fields))
         return CAP_ERR_INVALID_REQUEST;
-    if (s->flags & ~SQE_F__KNOWN)
+    if ((r->fields & SQF_XFER) && !xfer_ok(s))
         return CAP_ERR_INVALID_REQUEST;
-    if (uses_forbidden(s, r->fields))
-        return CAP_ERR_INVALID_REQUEST;
-    if (!xfer_ok(s))
-        return CAP_ERR_INVALID_REQUEST;
-    if (!buf_ok(s->addr, s->len))
+    if ((r->fields & SQF_PARAMS) && !buf_ok(s->addr, s->len))
         return CAP_ERR_INVALID_PARAMS_BUFFER;
-    if (!buf_ok(s->result_addr, s->result_len))
+    if ((r->fields & SQF_RESULT) && !buf_ok(s->result_addr, s->result_len))
         return CAP_ERR_INVALID_RESULT_BUFFER;
     return 0;
 }
