@@ -19,17 +19,24 @@ extern void (*trap_user_fault_hook)(struct trap_frame *tf);
 
 typedef void (*syscall_fn)(struct trap_frame *tf);
 
+/* The process a trap from user mode came from; a user trap with no
+ * current thread is a kernel bug. */
+static struct process *trapping_proc(const char *what)
+{
+    struct process *p = proc_current();
+    if (!p)
+        panic("%s from user mode without a current process", what);
+    return p;
+}
+
 static void sys_cap_enter(struct trap_frame *tf)
 {
-    tf->rax = (uint64_t)cap_enter(tf->rdi, tf->rsi);
+    tf->rax = (uint64_t)cap_enter(trapping_proc("cap_enter"), tf->rdi, tf->rsi);
 }
 
 static void sys_exit(struct trap_frame *tf)
 {
-    struct process *p = proc_current();
-    if (!p)
-        panic("syscall: exit without a current process");
-    proc_exit(p, (int64_t)tf->rdi, "exit");
+    proc_exit(trapping_proc("exit"), (int64_t)tf->rdi, "exit");
 }
 
 static const syscall_fn syscalls[SYS__COUNT] = {
@@ -47,7 +54,7 @@ void syscall_dispatch(struct trap_frame *tf)
      * non-canonical RIP: neither SYSRET nor IRETQ may be used (both fault
      * in ring 0), so the process ends as if it had faulted there. */
     if (tf->rip >= USER_TOP) {
-        struct process *p = proc_current();
+        struct process *p = trapping_proc("syscall");
         printk("process %s (pid %u) killed: return to non-canonical rip %#llx\n",
                p->name, p->pid, (unsigned long long)tf->rip);
         proc_exit(p, -(128 + 13), "#GP return to a non-canonical address");
@@ -86,7 +93,7 @@ static void user_backtrace(struct process *p, uint64_t rbp)
 /* A user-mode exception ends the process with a recorded reason. */
 static void user_fault(struct trap_frame *tf)
 {
-    struct process *p = proc_current();
+    struct process *p = trapping_proc("exception");
     char reason[96];
     const char *name = tf->vector < 32 && fault_names[tf->vector]
                            ? fault_names[tf->vector] : "exception";

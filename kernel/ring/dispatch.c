@@ -157,9 +157,9 @@ static void cap_enter_wait(struct process *p, struct thread *t, uint32_t min,
     }
 }
 
-int64_t cap_enter(uint64_t min_complete, uint64_t timeout_ns)
+int64_t cap_enter(struct process *p, uint64_t min_complete,
+                  uint64_t timeout_ns)
 {
-    struct process *p = proc_current();
     if (min_complete > RING_CQ_ENTRIES)
         return CAP_ERR_INVALID_REQUEST;
     ring_drain(p);

@@ -9,8 +9,9 @@
 
 struct process;
 
-/* The cap_enter system call for the current process. */
-int64_t cap_enter(uint64_t min_complete, uint64_t timeout_ns);
+/* The cap_enter system call for p, the calling thread's process. */
+int64_t cap_enter(struct process *p, uint64_t min_complete,
+                  uint64_t timeout_ns);
 
 /* Post a completion to p's ring and wake p if its wait is satisfied;
  * `reserved` consumes a slot promised by a deferred operation. */
