@@ -34,6 +34,7 @@
  *
  * Locking: none inside; the caller holds the owning process's lock.
  */
+#include <stddef.h>
 #include <common/string.h>
 #include <kernel/ring_core.h>
 
@@ -235,22 +236,63 @@ enum sqe_field {
     SQF_FLAGS = 1u << 6,   /* SQE_F_RETURN_EXCEPTION */
 };
 
-/* Per-opcode rule: dispatched or reserved, and which groups it uses. */
+/* Bit ranges of the SQE's 64-bit words (abi/ring.h offsets). */
+#define W0_RSVD0  0x000000000000ff00ull
+#define W0_FLAGS  0x00000000ffff0000ull
+#define W0_METHOD 0x0000ffff00000000ull
+#define W0_XCOUNT 0xffff000000000000ull
+#define W1_CAP    0x00000000ffffffffull
+#define W1_CALLID 0xffffffff00000000ull
+#define W3_LEN    0x00000000ffffffffull
+#define W3_RLEN   0xffffffff00000000ull
+#define W_ALL     0xffffffffffffffffull
+_Static_assert(offsetof(struct ring_sqe, flags) == 2 &&
+               offsetof(struct ring_sqe, method_id) == 4 &&
+               offsetof(struct ring_sqe, xfer_count) == 6 &&
+               offsetof(struct ring_sqe, call_id) == 12 &&
+               offsetof(struct ring_sqe, len) == 24 &&
+               offsetof(struct ring_sqe, result_len) == 28 &&
+               offsetof(struct ring_sqe, result_addr) == 32 &&
+               offsetof(struct ring_sqe, user_data) == 40 &&
+               offsetof(struct ring_sqe, xfer_addr) == 48 &&
+               offsetof(struct ring_sqe, pipeline_dep) == 56,
+               "the word masks match the SQE layout");
+#define SQF_OFF(f, g, bits) ((f) & (g) ? 0 : (bits))
+
+/* The bits of each SQE word an opcode using field groups f must leave
+ * zero: reserved fields, unknown flags, groups it does not use. */
+#define SQE_FORBID(f) { \
+    W0_RSVD0 | SQF_OFF(f, SQF_METHOD, W0_METHOD) | \
+        SQF_OFF(f, SQF_XFER, W0_XCOUNT) | \
+        ((f) & SQF_FLAGS ? W0_FLAGS & ~((uint64_t)SQE_F__KNOWN << 16) \
+                         : W0_FLAGS), \
+    SQF_OFF(f, SQF_CAP, W1_CAP) | SQF_OFF(f, SQF_CALLID, W1_CALLID), \
+    SQF_OFF(f, SQF_PARAMS, W_ALL), \
+    SQF_OFF(f, SQF_PARAMS, W3_LEN) | SQF_OFF(f, SQF_RESULT, W3_RLEN), \
+    SQF_OFF(f, SQF_RESULT, W_ALL), \
+    0, /* user_data */ \
+    SQF_OFF(f, SQF_XFER, W_ALL), \
+    W_ALL /* pipeline_dep, pipeline_field, rsvd1 */ }
+
+/* Per-opcode rule: dispatched or reserved, which groups it uses, and the
+ * resulting mask of bits that must be zero in each SQE word. */
 struct sqe_rule {
     uint8_t known;      /* opcode value is defined by the ABI */
     uint8_t dispatched; /* 0: CAP_ERR_UNSUPPORTED_OPCODE */
     uint8_t fields;     /* enum sqe_field bits */
+    uint64_t forbid[SQE_WORDS];
 };
+#define SQE_RULE(disp, f) { 1, disp, f, SQE_FORBID(f) }
 
 static const struct sqe_rule sqe_rules[] = {
-    [RING_OP_NOP] = {1, 1, 0},
-    [RING_OP_CALL] = {1, 1, SQF_CAP | SQF_METHOD | SQF_PARAMS | SQF_RESULT |
-                                SQF_XFER},
-    [RING_OP_RECV] = {1, 1, SQF_CAP | SQF_RESULT},
-    [RING_OP_RETURN] = {1, 1, SQF_CAP | SQF_CALLID | SQF_PARAMS | SQF_XFER |
-                                  SQF_FLAGS},
-    [RING_OP_RELEASE] = {1, 1, SQF_CAP},
-    [RING_OP_FINISH] = {1, 0, 0},
+    [RING_OP_NOP] = SQE_RULE(1, 0),
+    [RING_OP_CALL] = SQE_RULE(1, SQF_CAP | SQF_METHOD | SQF_PARAMS |
+                                     SQF_RESULT | SQF_XFER),
+    [RING_OP_RECV] = SQE_RULE(1, SQF_CAP | SQF_RESULT),
+    [RING_OP_RETURN] = SQE_RULE(1, SQF_CAP | SQF_CALLID | SQF_PARAMS |
+                                       SQF_XFER | SQF_FLAGS),
+    [RING_OP_RELEASE] = SQE_RULE(1, SQF_CAP),
+    [RING_OP_FINISH] = SQE_RULE(0, 0),
 };
 _Static_assert(sizeof(sqe_rules) / sizeof(sqe_rules[0]) == RING_OP__COUNT,
                "one rule per opcode");
@@ -272,29 +314,17 @@ static bool xfer_ok(const struct ring_sqe *s)
                   (uint64_t)s->xfer_count * sizeof(struct ring_xfer));
 }
 
-/* Bit ranges of the SQE's 64-bit words (abi/ring.h offsets). */
-#define W0_RSVD0  0x000000000000ff00ull
-#define W0_FLAGS  0x00000000ffff0000ull
-#define W0_METHOD 0x0000ffff00000000ull
-#define W0_XCOUNT 0xffff000000000000ull
-#define W1_CAP    0x00000000ffffffffull
-#define W1_CALLID 0xffffffff00000000ull
-#define W3_LEN    0x00000000ffffffffull
-#define W3_RLEN   0xffffffff00000000ull
-
-/* Non-zero if any reserved field, unknown flag or field group the opcode
- * does not use is set: one word-wise test instead of one per field. */
-static uint64_t sqe_stray_bits(const struct ring_sqe *s, unsigned f)
+/* Non-zero if any bit r forbids is set: one masked OR per word. */
+static inline __attribute__((always_inline)) uint64_t
+sqe_stray_bits(const struct ring_sqe *s,
+               const struct sqe_rule *r)
 {
     const ring_word_t *w = (const ring_word_t *)s;
-    uint64_t flags = f & SQF_FLAGS ? W0_FLAGS & ~((uint64_t)SQE_F__KNOWN << 16)
-                                   : W0_FLAGS;
-    return (w[0] & (W0_RSVD0 | flags | (f & SQF_METHOD ? 0 : W0_METHOD) |
-                    (f & SQF_XFER ? 0 : W0_XCOUNT))) |
-           (w[1] & ((f & SQF_CAP ? 0 : W1_CAP) | (f & SQF_CALLID ? 0 : W1_CALLID))) |
-           (f & SQF_PARAMS ? 0 : w[2] | (w[3] & W3_LEN)) |
-           (f & SQF_RESULT ? 0 : w[4] | (w[3] & W3_RLEN)) |
-           (f & SQF_XFER ? 0 : w[6]) | w[7];
+    const uint64_t *m = r->forbid;
+
+    _Static_assert(SQE_WORDS == 8, "unrolled below; word 5 is user_data");
+    return (w[0] & m[0]) | (w[1] & m[1]) | (w[2] & m[2]) | (w[3] & m[3]) |
+           (w[4] & m[4]) | (w[6] & m[6]) | (w[7] & m[7]);
 }
 
 /* Validate one SQE copy; 0 or the CAP_ERR_* of the first broken rule. */
@@ -302,12 +332,15 @@ int ring_sqe_check(const struct ring_sqe *s)
 {
     const struct sqe_rule *r;
 
+    /* Fast path for the null call: masks fold to constants here. */
+    if (s->opcode == RING_OP_NOP && !sqe_stray_bits(s, &sqe_rules[RING_OP_NOP]))
+        return 0;
     if (s->opcode >= RING_OP__COUNT || !sqe_rules[s->opcode].known)
         return CAP_ERR_INVALID_REQUEST;
     r = &sqe_rules[s->opcode];
     if (!r->dispatched)
         return CAP_ERR_UNSUPPORTED_OPCODE;
-    if (sqe_stray_bits(s, r->fields))
+    if (sqe_stray_bits(s, r))
         return CAP_ERR_INVALID_REQUEST;
     if ((r->fields & SQF_XFER) && !xfer_ok(s))
         return CAP_ERR_INVALID_REQUEST;
