@@ -81,6 +81,8 @@ void xfer_land(struct process *dst, struct xfer_set *x,
                const struct ring_cap_rec *recs, uint8_t hold)
 {
     uint32_t k = 0;
+    if (!x->n)
+        return;                 /* the common call carries no caps */
     uint64_t f = spin_lock_irqsave(&dst->lock);
     for (uint32_t i = 0; i < x->n; i++) {
         if (x->taken & (1u << i))
@@ -102,6 +104,8 @@ void xfer_unreserve(struct process *dst, const struct ring_cap_rec *recs,
 
 void xfer_commit(struct process *src, struct xfer_set *x)
 {
+    if (!x->n)
+        return;
     uint64_t f = spin_lock_irqsave(&src->lock);
     for (uint32_t i = 0; i < x->n; i++) {
         if (x->is_move[i] && src->cap_slots)
