@@ -79,6 +79,14 @@ static inline size_t kheap_class_size(unsigned ci)
     return (size_t)KHEAP_MIN_CLASS << ci;
 }
 
+/* Smallest class holding size bytes (size <= KHEAP_MAX_CLASS). */
+static inline unsigned kheap_class_of(size_t size)
+{
+    _Static_assert(KHEAP_MIN_CLASS == 16, "class 0 is 16 bytes");
+    return size <= KHEAP_MIN_CLASS
+               ? 0 : (unsigned)(64 - __builtin_clzll((uint64_t)size - 1) - 4);
+}
+
 /* Objects per slab page of class ci. */
 static inline unsigned kheap_class_objs(unsigned ci)
 {
@@ -225,11 +233,7 @@ void *kheap_alloc(struct kheap *h, size_t size)
 {
     if (size > KHEAP_MAX_CLASS)
         return kheap_alloc_big(h, size);
-    for (unsigned ci = 0; ci < KHEAP_NCLASSES; ci++) {
-        if (size <= kheap_class_size(ci))
-            return kheap_alloc_small(h, ci);
-    }
-    return NULL; /* unreachable */
+    return kheap_alloc_small(h, kheap_class_of(size));
 }
 
 void *kheap_zalloc(struct kheap *h, size_t size)
@@ -258,9 +262,9 @@ static err_t kheap_free_small(struct kheap *h, struct kheap_slab *s, void *p)
 {
     size_t size = kheap_class_size(s->cls);
     size_t off = (size_t)((char *)p - (char *)s);
-    size_t idx = (off - KHEAP_HDR_SIZE) / size;
+    size_t idx = (off - KHEAP_HDR_SIZE) >> (4 + s->cls); /* size = 16 << cls */
 
-    if (off < KHEAP_HDR_SIZE || (off - KHEAP_HDR_SIZE) % size ||
+    if (off < KHEAP_HDR_SIZE || ((off - KHEAP_HDR_SIZE) & (size - 1)) ||
         idx >= kheap_class_objs(s->cls)) {
         kheap_report(h, KHEAP_FAULT_FOREIGN, p);
         return ERR_INVAL;
