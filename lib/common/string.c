@@ -38,7 +38,7 @@ static inline int str_co_aligned(const void *a, const void *b)
 STR_NO_LIBCALL static void str_copy_fwd(unsigned char *d, const unsigned char *s,
                                         size_t n)
 {
-    if (n >= 2 * STR_WSIZE && str_co_aligned(d, s)) {
+    if (n >= STR_WSIZE && str_co_aligned(d, s)) {
         while ((uintptr_t)d & STR_WMASK) {
             *d++ = *s++;
             n--;

@@ -21,6 +21,11 @@ static void bad_params(uint32_t con)
         {0xfffffffffffff000ull, 0x2000, ERR_FAULT},  /* wraps */
         {0x00007fffffffff00ull, 0x200, ERR_FAULT},   /* crosses USER_TOP */
         {RING_VADDR, 128 * 1024, ERR_RANGE},         /* too long */
+        /* From the CapSet page into the unmapped page after it: the fault
+         * hits the quadword part, then only the byte tail. */
+        {CAPSET_VADDR + 0x1000 - 4, 12, ERR_FAULT},
+        {CAPSET_VADDR + 0x1000 - 8, 12, ERR_FAULT},
+        {CAPSET_VADDR + 0x1000 - 8, 9, ERR_FAULT},
     };
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct ring_cqe c = raw(raw_call(con, CAPOS_CONSOLE_METHOD_WRITE_LINE,

@@ -101,10 +101,16 @@ uint64_t pt_unmap(uint64_t root, uint64_t va)
     return old;
 }
 
+/* A read-only walk: no creation, no counting (the IPC copy path). */
 uint64_t pt_lookup(uint64_t root, uint64_t va)
 {
-    uint64_t *e = pt_entry(root, va, 0, false, NULL);
-    return e ? *e : 0;
+    uint64_t e = root;
+    for (int l = 3; l > 0; l--) {
+        e = ((const uint64_t *)pt_virt(e & PTE_ADDR))[PT_INDEX(va, l)];
+        if ((e & (PTE_P | PTE_PS)) != PTE_P)
+            return 0;           /* absent, or a large page: not ours */
+    }
+    return ((const uint64_t *)pt_virt(e & PTE_ADDR))[PT_INDEX(va, 0)];
 }
 
 uint64_t pt_update(uint64_t root, uint64_t va, uint64_t clear, uint64_t set)

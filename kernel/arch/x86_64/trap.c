@@ -81,14 +81,16 @@ void trap_dump(const struct trap_frame *tf)
            (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
 }
 
-extern const char uaccess_copy_insn[], uaccess_fault[];
+extern const char uaccess_copy_insn[], uaccess_copy_tail[], uaccess_fault[];
 
 /* A CPU exception: user faults go to the hook, kernel faults are fatal
- * except a page fault inside the user-copy routine, which fails the copy. */
+ * except a page fault at one of the user-copy routine's two copying
+ * instructions, which fails the copy. */
 static void trap_exception(struct trap_frame *tf)
 {
     if (tf->vector == 14 && !(tf->cs & 3) &&
-        tf->rip == (uint64_t)(uintptr_t)uaccess_copy_insn) {
+        (tf->rip == (uint64_t)(uintptr_t)uaccess_copy_insn ||
+         tf->rip == (uint64_t)(uintptr_t)uaccess_copy_tail)) {
         tf->rip = (uint64_t)(uintptr_t)uaccess_fault;
         return;
     }
