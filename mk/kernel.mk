@@ -76,10 +76,14 @@ $(TEST_ISO): $(KTEST_ELF) tools/mkiso.sh
 all: $(KERNEL_ELF) $(KTEST_ELF) $(ISO) $(TEST_ISO)
 
 # ---- running ---------------------------------------------------------------
+# isa-debug-exit turns the kernel's success code 0x10 into QEMU status 33.
+QEMU_OK_STATUS := 33
 .PHONY: run run-iso gdb
 run: deps
 	@$(MAKE) --no-print-directory $(KERNEL_ELF) $(MANIFEST) $(if $(ISO_BOOT)$(UEFI),$(ISO))
-	@INITRD=$(MANIFEST) tools/run-qemu.sh $(if $(ISO_BOOT),iso,$(if $(UEFI),uefi,pvh)) $(KERNEL_ELF)
+	@INITRD=$(MANIFEST) tools/run-qemu.sh $(if $(ISO_BOOT),iso,$(if $(UEFI),uefi,pvh)) $(KERNEL_ELF); \
+	 s=$$?; if [ $$s = $(QEMU_OK_STATUS) ]; then echo "qemu: capOS shut down cleanly"; \
+	 else echo "qemu: exit status $$s (capOS failed or was interrupted)"; exit $$s; fi
 
 gdb: deps
 	@$(MAKE) --no-print-directory $(KERNEL_ELF) $(MANIFEST)
