@@ -142,12 +142,14 @@ interface ClientEndpoint @0xdcdd8b53028643d2 {
 
 # Creates processes from boot-package binaries.
 interface ProcessSpawner @0x86700d247e7b0a5d {
-  spawn @0 (name :Text, binary :Text, grants :List(SpawnGrant))
-      -> (handle :ProcessHandle);
+  spawn @0 (name :Text, binary :Text, grants :List(SpawnGrant),
+            args :List(Text)) -> (handle :ProcessHandle);
   # Start binary `binary` (a SystemManifest.binaries name) as process `name`;
-  # the child's CapSet holds exactly `grants`, in order.
+  # the child's CapSet holds exactly `grants`, in order, and `args` (its
+  # argv after argv[0] = name; see CapSet.args).
   # errors: NOTFOUND (no such binary), BADFORMAT (bad ELF), INVAL (grant
-  # index or duplicate grant name), NOMEM, QUOTA.
+  # index, duplicate grant name, an argument holding NUL), RANGE (more
+  # than 32 arguments, one over 255 bytes or all over 1,024), NOMEM, QUOTA.
   newEndpoint @1 () -> (endpoint :Endpoint);
   # A fresh Endpoint (server side), to give to a service that exports it.
   # errors: NOMEM, QUOTA.
@@ -207,6 +209,10 @@ interface ThreadControl @0x828bc9d9da6b2099 {
 # manifest order.
 struct CapSet @0xfc65fd5eb8018c56 {
   entries @0 :List(CapSetEntry);
+  args @1 :List(Text);    # argv: the process name, then its arguments
+                          # (ServiceEntry.args or spawn's args): at most
+                          # 32, each <= 255 bytes without NUL, 1,024 bytes
+                          # in all
 }
 
 struct CapSetEntry @0xce7a0b41469a6e18 {

@@ -59,7 +59,8 @@ const manifest :C.SystemManifest = (
        exports = [
          (name = "kv", interfaceId = 0x8c1fbf3213d3a8cb, grant = "kv"),
          (name = "admin", interfaceId = 0x8c1fbf3213d3a8cb, grant = "admin"),
-       ]),
+       ],
+       args = ["--max-entries=16"]),
       (name = "kvdemo", binary = "kvdemo",
        grants = [
          (name = "console", interfaceId = 0xf8cb04023b505d3c,

@@ -115,7 +115,8 @@ static err_t grant_all(struct process *p, capos_service_entry_r s)
         if (o)
             kobj_put(o);            /* the table holds its own */
     }
-    return r ? r : capset_install(p, items, n);
+    struct capnp_list args = capos_service_entry_get_args(s);
+    return r ? r : capset_install(p, items, n, &args);
 }
 
 bool boot_manifest_binary(struct capnp_text name, struct capnp_data *elf)

@@ -219,6 +219,30 @@ static err_t check_exports(capos_service_entry_r s, char *why, size_t n)
     return ERR_OK;
 }
 
+err_t manifest_args_check(struct capnp_msg *msg, const struct capnp_list *l,
+                          const char **what)
+{
+    uint32_t n = capnp_list_len(l), total = 0;
+    if (capnp_msg_error(msg) != CAPNP_OK)
+        return *what = "not a list of texts", ERR_BADFORMAT;
+    if (n > MANIFEST_MAX_ARGS)
+        return *what = "more than 32 arguments", ERR_RANGE;
+    for (uint32_t i = 0; i < n; i++) {
+        struct capnp_ptr p = capnp_list_ptr(l, i);
+        struct capnp_text t = capnp_ptr_read_text(&p, (struct capnp_text){0});
+        if (capnp_msg_error(msg) != CAPNP_OK)
+            return *what = "an argument is not a text", ERR_BADFORMAT;
+        if (t.len > MANIFEST_ARG_MAX)
+            return *what = "an argument is over 255 bytes", ERR_RANGE;
+        if (strnlen(t.str, t.len) != t.len)
+            return *what = "an argument holds a NUL byte", ERR_BADFORMAT;
+        total += t.len;
+    }
+    if (total > MANIFEST_ARGS_BYTES)
+        return *what = "the arguments are over 1,024 bytes", ERR_RANGE;
+    return ERR_OK;
+}
+
 /* Validate one service entry (index idx in sl, or init if sl is NULL). */
 static err_t check_service(struct manifest *m, capos_service_entry_r s,
                            capos_service_entry_rlist sl, uint32_t idx,
@@ -253,6 +277,11 @@ static err_t check_service(struct manifest *m, capos_service_entry_r s,
         if (r)
             return r;
     }
+    struct capnp_list args = capos_service_entry_get_args(s);
+    const char *what;
+    err_t r = manifest_args_check(&m->msg, &args, &what);
+    if (r)
+        return bad(why, n, r, "service '%.*s': args: %s", SNAME, what);
     return check_exports(s, why, n);
 }
 

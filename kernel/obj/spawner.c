@@ -72,7 +72,7 @@ static err_t spawn_decode_grants(struct call_ctx *c, capos_spawn_grant_rlist gl,
  * the caller (its moves roll back); only then are the grants taken. */
 static err_t spawn_land(struct call_ctx *c, struct process *child,
                         struct capset_item *items, const uint32_t *idx,
-                        uint32_t n)
+                        uint32_t n, const struct capnp_list *args)
 {
     uint32_t ids[MANIFEST_MAX_GRANTS];
     err_t r = n ? cap_insert_reserve(&child->caps, n, ids) : ERR_OK;
@@ -80,7 +80,7 @@ static err_t spawn_land(struct call_ctx *c, struct process *child,
         return call_fail(c, r, "child's capability table is too small");
     for (uint32_t i = 0; i < n; i++)
         items[i].cap_id = ids[i];
-    r = capset_install(child, items, n);
+    r = capset_install(child, items, n, args);
     if (r) {
         for (uint32_t i = 0; i < n; i++)
             cap_insert_abort(&child->caps, ids[i]);
@@ -110,6 +110,11 @@ static int spawner_spawn(void *ctx, capos_process_spawner_spawn_params_r params,
     err_t r = spawn_decode_grants(c, gl, items, idx);
     if (r)
         return r;
+    struct capnp_list args = capos_process_spawner_spawn_params_get_args(params);
+    const char *what;
+    r = manifest_args_check(params.s.msg, &args, &what);
+    if (r)
+        return call_fail(c, r == ERR_BADFORMAT ? ERR_INVAL : r, what);
     char cname[MANIFEST_NAME_MAX + 1] = {0};
     memcpy(cname, name.str, name.len);
     struct process *child;
@@ -117,7 +122,7 @@ static int spawner_spawn(void *ctx, capos_process_spawner_spawn_params_r params,
     r = proc_create(cname, elf.ptr, elf.len, &proc_default_quota, &child, &detail);
     if (r)
         return call_fail(c, r, detail ? detail : "cannot create the process");
-    r = spawn_land(c, child, items, idx, capos_spawn_grant_rlist_len(gl));
+    r = spawn_land(c, child, items, idx, capos_spawn_grant_rlist_len(gl), &args);
     if (r) {
         proc_exit(child, -1, "spawn failed");
         kobj_put(&child->obj);

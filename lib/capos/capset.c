@@ -34,17 +34,31 @@ err_t capos_capset_parse(struct capos_capset *set, const void *buf,
     uint32_t n;
 
     set->count = 0;
+    set->argc = 0;
+    set->argv[0] = NULL;
     if (capos_msg_read(&msg, buf, len) != ERR_OK)
         return ERR_BADFORMAT;
-    list = capos_cap_set_get_entries(capos_cap_set_read_root(&msg));
+    capos_cap_set_r root = capos_cap_set_read_root(&msg);
+    list = capos_cap_set_get_entries(root);
     n = capos_cap_set_entry_rlist_len(list);
-    if (n > CAPOS_CAPSET_MAX)
+    struct capnp_list args = capos_cap_set_get_args(root);
+    uint32_t argc = capnp_list_len(&args);
+    if (n > CAPOS_CAPSET_MAX || argc > CAPOS_ARGS_MAX)
         return ERR_RANGE;
     for (uint32_t i = 0; i < n; i++)
         copy_entry(&set->entries[i], capos_cap_set_entry_rlist_get(list, i));
-    if (capnp_msg_error(&msg) != CAPNP_OK)
+    for (uint32_t i = 0; i < argc; i++) {
+        struct capnp_ptr p = capnp_list_ptr(&args, i);
+        set->argv[i] = (char *)(uintptr_t)
+            capnp_ptr_read_text(&p, (struct capnp_text){0}).str;
+    }
+    if (capnp_msg_error(&msg) != CAPNP_OK) {
+        set->argv[0] = NULL;
         return ERR_BADFORMAT;
+    }
+    set->argv[argc] = NULL;
     set->count = n;
+    set->argc = argc;
     return ERR_OK;
 }
 

@@ -6,8 +6,9 @@
  * RSP = USER_STACK_TOP (16-byte aligned), other registers zero.  We zero
  * RBP (ends frame-pointer backtraces), re-align RSP anyway, and call
  * capos_rt_init(ring, pid, capset) with the registers as they came; then
- * main(), then capos_rt_exit(main's return value), which runs the exit
- * hooks (stdout flush) and exits.  Nothing returns here.
+ * capos_rt_run_main, which calls main(argc, argv) with the CapSet's
+ * arguments and passes its return value to capos_rt_exit (exit hooks,
+ * stdout flush, exit).  Nothing returns here.
  */
     .section .text.start, "ax", @progbits
     .global _start
@@ -16,9 +17,7 @@ _start:
     xor %ebp, %ebp
     and $-16, %rsp
     call capos_rt_init
-    call main
-    movslq %eax, %rdi
-    call capos_rt_exit
+    call capos_rt_run_main
     ud2
     .size _start, . - _start
 

@@ -15,7 +15,7 @@
 #include <capos/spawn.h>
 #include <common/string.h>
 
-#define SPAWN_PARAM_WORDS 256
+#define SPAWN_PARAM_WORDS 512
 #define SMALL_WORDS 8
 #define RESULT_WORDS 64
 
@@ -97,6 +97,31 @@ err_t capos_spawner_spawn(uint32_t spawner, const char *name,
                           const struct capos_spawn_grant *grants, uint32_t n,
                           uint32_t *handle)
 {
+    return capos_spawner_spawn_args(spawner, name, binary, grants, n, NULL, 0,
+                                    handle);
+}
+
+/* Fill the argument list. */
+static void build_args(capos_process_spawner_spawn_params_b p,
+                       const char *const *args, uint32_t nargs)
+{
+    if (!nargs)
+        return;
+    struct capnp_list_builder l =
+        capos_process_spawner_spawn_params_init_args(p, nargs);
+    for (uint32_t i = 0; i < nargs; i++) {
+        struct capnp_ptr_builder pb = capnp_list_builder_ptr(&l, i);
+        capnp_ptr_set_text(&pb, args[i], (uint32_t)strlen(args[i]));
+    }
+}
+
+/* ProcessSpawner.spawn with arguments. */
+err_t capos_spawner_spawn_args(uint32_t spawner, const char *name,
+                               const char *binary,
+                               const struct capos_spawn_grant *grants,
+                               uint32_t n, const char *const *args,
+                               uint32_t nargs, uint32_t *handle)
+{
     static uint64_t pw[SPAWN_PARAM_WORDS];   /* one thread: static */
     struct ring_xfer x[RING_MAX_XFER];
     struct capos_msgbuf m;
@@ -111,6 +136,7 @@ err_t capos_spawner_spawn(uint32_t spawner, const char *name,
     capos_process_spawner_spawn_params_set_binary(p, binary,
                                                   (uint32_t)strlen(binary));
     build_grants(p, grants, n, x);
+    build_args(p, args, nargs);
     return call_for_cap(spawner, CAPOS_PROCESS_SPAWNER_METHOD_SPAWN, &m, x, n,
                         CAPOS_PROCESS_HANDLE_INTERFACE_ID, spawn_handle,
                         handle);

@@ -8,6 +8,7 @@
  * reported, so a bad ring or CapSet ends the process with code 127.
  */
 #include <abi/layout.h>
+#include <capos/capset.h>
 #include <capos/rt.h>
 #include <capos/syscall.h>
 
@@ -25,6 +26,17 @@ void capos_rt_init(void *ring, uint64_t pid, const void *capset)
     if (capos_rt_setup(ring, pid, capset, capset ? CAPSET_MAX_SIZE : 0,
                        sys_enter, NULL) != ERR_OK)
         capos_exit(127);
+}
+
+/* The program's main; programs may also define it as main(void). */
+int main(int argc, char **argv);
+
+/* Call main with the CapSet's argv (argv[0] = process name), then exit
+ * with its return value. */
+_Noreturn void capos_rt_run_main(void)
+{
+    struct capos_capset *set = capos_capset_self();
+    capos_rt_exit(main((int)set->argc, set->argv));
 }
 
 /* Run the exit hooks, then exit. */

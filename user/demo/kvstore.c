@@ -11,10 +11,13 @@
  * then the RECV on that endpoint is renewed.  Clients are told apart only
  * by the session id the kernel attaches (one per client facet); the log
  * names sessions #1, #2, ... in order of first appearance.  shutdown on
- * the admin endpoint answers and then exits 0.
+ * the admin endpoint answers and then exits 0.  One argument is understood:
+ * --max-entries=N (1..32, default 32) caps the number of keys.
  */
 #include <capos/capos.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_ENTRIES 32
@@ -47,6 +50,7 @@ struct ctx {
 };
 
 static struct entry store[MAX_ENTRIES];
+static uint32_t max_entries = MAX_ENTRIES;   /* --max-entries=N */
 static struct { uint32_t ep; uint64_t id; } sessions[MAX_SESSIONS];
 static uint32_t nsessions, served;
 
@@ -70,7 +74,7 @@ static uint32_t session_no(uint32_t ep, uint64_t s)
 static struct entry *lookup(struct capnp_text t, bool *ok)
 {
     *ok = t.str && t.len > 0 && t.len <= KEY_MAX;
-    for (uint32_t i = 0; *ok && i < MAX_ENTRIES; i++)
+    for (uint32_t i = 0; *ok && i < max_entries; i++)
         if (store[i].used && strlen(store[i].key) == t.len &&
             !memcmp(store[i].key, t.str, t.len))
             return &store[i];
@@ -96,7 +100,7 @@ static void drop_shared(struct entry *e)
 /* A free entry for a new key, or NULL. */
 static struct entry *free_entry(void)
 {
-    for (uint32_t i = 0; i < MAX_ENTRIES; i++)
+    for (uint32_t i = 0; i < max_entries; i++)
         if (!store[i].used)
             return &store[i];
     return NULL;
@@ -181,10 +185,10 @@ static int kv_list(void *ctx, capos_key_value_list_params_r p,
     struct capnp_list_builder l;
 
     (void)p;
-    for (uint32_t i = 0; i < MAX_ENTRIES; i++)
+    for (uint32_t i = 0; i < max_entries; i++)
         n += store[i].used;
     l = capos_key_value_list_results_init_keys(r, n);
-    for (uint32_t i = 0; i < MAX_ENTRIES; i++) {
+    for (uint32_t i = 0; i < max_entries; i++) {
         struct capnp_ptr_builder pb = capnp_list_builder_ptr(&l, k);
         if (!store[i].used)
             continue;
@@ -293,7 +297,24 @@ static err_t answer(uint32_t ep, uint32_t which, struct capos_request *req,
                                      code ? (err_t)code : ERR_TOOSMALL, c->why);
 }
 
-int main(void)
+/* Apply the arguments; false (after saying why) on a bad one. */
+static bool parse_args(int argc, char **argv)
+{
+    static const char opt[] = "--max-entries=";
+    for (int i = 1; i < argc; i++) {
+        int v = strncmp(argv[i], opt, sizeof opt - 1) ? 0
+                                                      : atoi(argv[i] + sizeof opt - 1);
+        if (v < 1 || v > MAX_ENTRIES) {
+            printf("kvstore: bad argument \"%s\" (want --max-entries=1..%u)\n",
+                   argv[i], MAX_ENTRIES);
+            return false;
+        }
+        max_entries = (uint32_t)v;
+    }
+    return true;
+}
+
+int main(int argc, char **argv)
 {
     static uint64_t rbuf[2][RBUF_WORDS];
     uint32_t ep[2];
@@ -305,7 +326,10 @@ int main(void)
         printf("kvstore: needs Endpoints \"kv\" and \"admin\"\n");
         return 1;
     }
-    printf("kvstore: serving KeyValue on \"kv\" and \"admin\"\n");
+    if (!parse_args(argc, argv))
+        return 2;
+    printf("kvstore: serving KeyValue on \"kv\" and \"admin\", at most %u keys\n",
+           max_entries);
     for (uint32_t i = 0; i < 2; i++)
         if (capos_server_recv_submit(ep[i], rbuf[i], sizeof rbuf[i], RECV_UD(i)) != ERR_OK)
             return 1;

@@ -32,6 +32,7 @@
 
 #define MAX_SERVICES 16
 #define MAX_GRANTS RING_MAX_XFER
+#define MAX_ARGS 32         /* the kernel's limit (manifest_args_check) */
 #define NAME_MAX 27
 
 struct svc {
@@ -315,6 +316,20 @@ static void drop_facets(const struct capos_spawn_grant *g, uint32_t n)
             (void)capos_release(g[i].cap);
 }
 
+/* The manifest's arguments of s (the kernel checked them at boot:
+ * at most MAX_ARGS texts). */
+static uint32_t service_args(const struct svc *s, const char **args)
+{
+    struct capnp_list l = capos_service_entry_get_args(s->e);
+    uint32_t n = capnp_list_len(&l);
+    n = n < MAX_ARGS ? n : MAX_ARGS;
+    for (uint32_t i = 0; i < n; i++) {
+        struct capnp_ptr p = capnp_list_ptr(&l, i);
+        args[i] = str(capnp_ptr_read_text(&p, (struct capnp_text){0}));
+    }
+    return n;
+}
+
 /* Start service si. */
 static bool start(uint32_t si, uint32_t spawner)
 {
@@ -333,9 +348,11 @@ static bool start(uint32_t si, uint32_t spawner)
         drop_facets(g, made + 1);
         return false;
     }
-    e = capos_spawner_spawn(spawner, s->name,
-                            str(capos_service_entry_get_binary(s->e)), g, n,
-                            &s->handle);
+    const char *args[MAX_ARGS];
+    uint32_t nargs = service_args(s, args);
+    e = capos_spawner_spawn_args(spawner, s->name,
+                                 str(capos_service_entry_get_binary(s->e)), g,
+                                 n, args, nargs, &s->handle);
     if (e != ERR_OK) {
         printf("init: service \"%s\": spawn: %s\n", s->name, err_name(e));
         drop_facets(g, n);

@@ -5,7 +5,10 @@
  * index outside the transfer list or used twice INVAL; a claimed interface
  * that is not the cap's WRONGTYPE; duplicate names INVAL; the handle is
  * not transferable (PERM); releasing a handle does not kill the child;
- * waiting twice on an exited child returns at once.
+ * waiting twice on an exited child returns at once.  Arguments reach the
+ * child's main exactly (3, and the most: 32 of 32 bytes); 33 arguments,
+ * one of 256 bytes or 1,025 bytes in all are RANGE, a NUL inside one is
+ * INVAL, and a refused spawn leaves nothing behind.
  */
 #include "tspawn.h"
 
@@ -31,6 +34,37 @@ static void hostile(uint32_t sp, uint32_t con)
                      &ok, 1, &h), ERR_INVAL);
 }
 
+/* Arguments: delivered exactly, or refused with the precise code. */
+static void args(uint32_t sp, uint32_t con)
+{
+    uint32_t h;
+    struct tgrant g = {"console", con, CAPOS_CONSOLE_INTERFACE_ID, 0};
+    static const struct targ few[] = {{"one", 3}, {"two words", 9}, {"", 0}};
+    CHECK_EQ(t_spawn_args(sp, "argkid", "args", &g, 1, few, 3, &h), ERR_OK);
+    CHECK_EQ(t_wait(h), 0);
+    static char buf[33][256];
+    struct targ many[33];                   /* argv[j + 1] = 32 x 'a'+j+1 */
+    for (uint32_t j = 0; j < 33; j++) {
+        memset(buf[j], 'a' + (j + 1) % 26, 32);
+        many[j] = (struct targ){buf[j], 32};
+    }
+    CHECK_EQ(t_spawn_args(sp, "argkid", "args", &g, 1, many, 32, &h), ERR_OK);
+    CHECK_EQ(t_wait(h), 0);
+    CHECK_EQ(t_spawn_args(sp, "argkid", "args", &g, 1, many, 33, &h), ERR_RANGE);
+    struct targ big[5];
+    for (uint32_t i = 0; i < 5; i++)        /* 4 x 255 + 5 = 1,025 bytes */
+        big[i] = (struct targ){buf[32], i < 4 ? 255 : 5};
+    memset(buf[32], 'z', 256);
+    CHECK_EQ(t_spawn_args(sp, "argkid", "args", &g, 1, big, 4, &h), ERR_OK);
+    CHECK_EQ(t_wait(h), 9);                 /* argc 5: not a kid pattern */
+    CHECK_EQ(t_spawn_args(sp, "argkid", "args", &g, 1, big, 5, &h), ERR_RANGE);
+    struct targ longone = {buf[32], 256};
+    CHECK_EQ(t_spawn_args(sp, "argkid", "args", &g, 1, &longone, 1, &h),
+             ERR_RANGE);
+    struct targ nul = {"a\0b", 3};
+    CHECK_EQ(t_spawn_args(sp, "argkid", "args", &g, 1, &nul, 1, &h), ERR_INVAL);
+}
+
 int main(void)
 {
     uint32_t sp = t_cap("spawner"), con = t_cap("console"), h, h2;
@@ -52,6 +86,7 @@ int main(void)
     CHECK_EQ(t_spawn(sp, "orphan", "exit_code", &g, 1, &h2), ERR_OK);
     CHECK_EQ(capos_release(h2), ERR_OK);
     hostile(sp, con);
+    args(sp, con);
     /* A child that faults: its exit code says which fault. */
     CHECK_EQ(t_spawn(sp, "faulty", "fault_null", &g, 1, &h), ERR_OK);
     CHECK_EQ(t_wait(h), -142);

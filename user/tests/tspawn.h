@@ -13,16 +13,25 @@ struct tgrant {
     uint32_t index;         /* cap index written in the message */
 };
 
-static uint64_t tspawn_words[256];
+/* One argument, by pointer and length (so tests can send a NUL). */
+struct targ {
+    const char *s;
+    uint32_t len;
+};
+
+#define TSPAWN_WORDS 512
+static uint64_t tspawn_words[TSPAWN_WORDS];
 static uint8_t tspawn_res[256] __attribute__((aligned(8)));
 
-/* Spawn binary `bin` as `name` with grants g[n]; returns the capOS error
- * and the ProcessHandle in *handle. */
-static inline err_t t_spawn(uint32_t spawner, const char *name, const char *bin,
-                            const struct tgrant *g, uint32_t n, uint32_t *handle)
+/* Spawn binary `bin` as `name` with grants g[n] and arguments a[na];
+ * returns the capOS error and the ProcessHandle in *handle. */
+static inline err_t t_spawn_args(uint32_t spawner, const char *name,
+                                 const char *bin, const struct tgrant *g,
+                                 uint32_t n, const struct targ *a, uint32_t na,
+                                 uint32_t *handle)
 {
     struct capos_msgbuf m;
-    struct capnp_builder *b = capos_msg_begin(&m, tspawn_words, 256);
+    struct capnp_builder *b = capos_msg_begin(&m, tspawn_words, TSPAWN_WORDS);
     capos_process_spawner_spawn_params_b p =
         capos_process_spawner_spawn_params_init_root(b);
     capos_process_spawner_spawn_params_set_name(p, name, (uint32_t)strlen(name));
@@ -38,6 +47,14 @@ static inline err_t t_spawn(uint32_t spawner, const char *name, const char *bin,
         if (i < RING_MAX_XFER)
             x[i] = (struct ring_xfer){.cap_id = g[i].cap, .mode = XFER_COPY};
     }
+    if (na) {
+        struct capnp_list_builder al =
+            capos_process_spawner_spawn_params_init_args(p, na);
+        for (uint32_t i = 0; i < na; i++) {
+            struct capnp_ptr_builder pb = capnp_list_builder_ptr(&al, i);
+            capnp_ptr_set_text(&pb, a[i].s, a[i].len);
+        }
+    }
     if (capos_msg_finish(&m))
         return ERR_TOOSMALL;
     struct ring_sqe s = raw_call(spawner, CAPOS_PROCESS_SPAWNER_METHOD_SPAWN,
@@ -51,6 +68,13 @@ static inline err_t t_spawn(uint32_t spawner, const char *name, const char *bin,
         return ERR_OK;
     }
     return c.aux ? (err_t)c.aux : ERR_INVAL;
+}
+
+/* t_spawn_args without arguments. */
+static inline err_t t_spawn(uint32_t spawner, const char *name, const char *bin,
+                            const struct tgrant *g, uint32_t n, uint32_t *handle)
+{
+    return t_spawn_args(spawner, name, bin, g, n, NULL, 0, handle);
 }
 
 /* Wait for a spawned process and release its handle; returns its code. */

@@ -7,6 +7,7 @@
 #include <abi/errors.h>
 
 struct process;
+struct capnp_list;
 
 struct capset_item {
     const char *name;
@@ -16,6 +17,7 @@ struct capset_item {
 };
 
 /* Record the names (for CapabilityManager.list) and write the CapSet page
- * of p from items[n], in order.  ERR_NOMEM, ERR_RANGE. */
+ * of p from items[n], in order, and args (NULL: none; else a List(Text)
+ * manifest_args_check accepted) as CapSet.args.  ERR_NOMEM, ERR_RANGE. */
 err_t capset_install(struct process *p, const struct capset_item *items,
-                     uint32_t n);
+                     uint32_t n, const struct capnp_list *args);

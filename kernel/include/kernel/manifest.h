@@ -14,6 +14,15 @@
 #define MANIFEST_MAX_SERVICES 64
 #define MANIFEST_MAX_GRANTS   32
 #define MANIFEST_NAME_MAX     27
+#define MANIFEST_MAX_ARGS     32    /* arguments per process */
+#define MANIFEST_ARG_MAX      255   /* bytes per argument, no NUL */
+#define MANIFEST_ARGS_BYTES   1024  /* bytes of all arguments */
+/* 32 grants with the longest names, the process name and the largest
+ * argument list still fit the 4 KiB CapSet page (words: an entry is 3
+ * plus a 4-word name; an argument a pointer plus at most one word of
+ * NUL padding beyond its bytes). */
+_Static_assert((3 + 4) * MANIFEST_MAX_GRANTS + 5 + MANIFEST_ARGS_BYTES / 8 +
+               2 * MANIFEST_MAX_ARGS + 8 <= 512, "CapSet fits one page");
 
 struct manifest {
     struct capnp_msg msg;
@@ -50,6 +59,14 @@ uint64_t manifest_kernel_cap_iface(uint32_t kind);
 
 /* True if this kernel can grant kernel cap `kind` (set by the kernel). */
 extern bool (*manifest_kernel_cap_available)(uint32_t kind);
+
+/* Check a process's arguments (ServiceEntry.args, spawn's args), read
+ * from a List(Text) of msg: at most MANIFEST_MAX_ARGS, each a text of at
+ * most MANIFEST_ARG_MAX bytes without NUL, MANIFEST_ARGS_BYTES in all.
+ * ERR_OK; ERR_RANGE (count or sizes); ERR_BADFORMAT (not texts, NUL
+ * inside).  *what names the broken rule. */
+err_t manifest_args_check(struct capnp_msg *msg, const struct capnp_list *l,
+                          const char **what);
 
 /* True if text t equals the C string s. */
 bool manifest_text_eq(struct capnp_text t, const char *s);

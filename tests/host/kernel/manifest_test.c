@@ -15,6 +15,9 @@ static char why[200];
 static bool avail_all(uint32_t k) { (void)k; return true; }
 static bool avail_none(uint32_t k) { (void)k; return false; }
 
+/* When set, build() applies it to init's entry (its args). */
+static void (*entry_mutate)(capos_service_entry_b e);
+
 /* A valid manifest: binary "init", init with one console grant.  mutate
  * (may be NULL) changes the grant before serialization. */
 static size_t build(void (*mutate)(capos_cap_grant_b g))
@@ -38,6 +41,8 @@ static size_t build(void (*mutate)(capos_cap_grant_b g))
                                       CAPOS_KERNEL_CAP_CONSOLE);
     if (mutate)
         mutate(g);
+    if (entry_mutate)
+        entry_mutate(init);
     capos_kernel_params_set_timer_hz(capos_system_manifest_init_kernel_params(m), 100);
     capnp_builder_serialize(&b, out, sizeof out, &n);
     return n;
@@ -97,4 +102,53 @@ TEST(manifest_rejects_garbage_and_truncation)
         EXPECT_NE(manifest_open(&m, out, cut, why, sizeof why), ERR_OK);
     memset(out, 0xa5, 64);
     EXPECT_EQ(manifest_open(&m, out, 64, why, sizeof why), ERR_BADFORMAT);
+}
+
+/* init's args: n texts of len bytes each, filled with c. */
+static void set_args(capos_service_entry_b e, uint32_t n, uint32_t len, char c)
+{
+    static char buf[300];
+    memset(buf, c, sizeof buf);
+    struct capnp_list_builder l = capos_service_entry_init_args(e, n);
+    for (uint32_t i = 0; i < n; i++) {
+        struct capnp_ptr_builder pb = capnp_list_builder_ptr(&l, i);
+        capnp_ptr_set_text(&pb, buf, len);
+    }
+}
+static void args_most(capos_service_entry_b e) { set_args(e, 32, 32, 'a'); }
+static void args_too_many(capos_service_entry_b e) { set_args(e, 33, 1, 'a'); }
+static void args_too_long(capos_service_entry_b e) { set_args(e, 1, 256, 'a'); }
+static void args_max_len(capos_service_entry_b e) { set_args(e, 4, 255, 'a'); }
+static void args_too_big(capos_service_entry_b e) { set_args(e, 5, 205, 'a'); }
+static void args_nul(capos_service_entry_b e) { set_args(e, 2, 3, '\0'); }
+static void args_not_text(capos_service_entry_b e)
+{
+    capnp_init_list(&e.s, 4u, CAPNP_ELEM_BYTE, 8);
+}
+
+TEST(manifest_checks_args)
+{
+    struct manifest m;
+    manifest_kernel_cap_available = avail_all;
+    static const struct {
+        void (*fn)(capos_service_entry_b e);
+        err_t want;
+        const char *why;
+    } cases[] = {
+        {args_most, ERR_OK, NULL},
+        {args_max_len, ERR_OK, NULL},
+        {args_too_many, ERR_RANGE, "more than 32 arguments"},
+        {args_too_long, ERR_RANGE, "over 255 bytes"},
+        {args_too_big, ERR_RANGE, "over 1,024 bytes"},
+        {args_nul, ERR_BADFORMAT, "holds a NUL byte"},
+        {args_not_text, ERR_BADFORMAT, "not a list of texts"},
+    };
+    for (uint32_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        entry_mutate = cases[i].fn;
+        size_t n = build(NULL);
+        EXPECT_EQ(manifest_open(&m, out, n, why, sizeof why), cases[i].want);
+        if (cases[i].why)
+            EXPECT_TRUE(strstr(why, cases[i].why) != NULL);
+    }
+    entry_mutate = NULL;
 }

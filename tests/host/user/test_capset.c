@@ -120,3 +120,49 @@ TEST(capset_too_many_entries_is_range)
     ASSERT_TRUE(m != NULL);
     EXPECT_EQ(capos_capset_parse(&set, m->words, m->len), ERR_RANGE);
 }
+
+/* A CapSet with args[n] = {"a0", "a1", ...}. */
+static struct capos_msgbuf *build_args(uint32_t n)
+{
+    static struct capos_msgbuf m;
+    static char text[CAPOS_ARGS_MAX + 2][4];
+    capos_cap_set_b root =
+        capos_cap_set_init_root(capos_msg_begin(&m, words, 512));
+    (void)capos_cap_set_init_entries(root, 0);
+    struct capnp_list_builder l = capos_cap_set_init_args(root, n);
+    for (uint32_t i = 0; i < n; i++) {
+        struct capnp_ptr_builder pb = capnp_list_builder_ptr(&l, i);
+        text[i][0] = 'a';
+        text[i][1] = (char)('0' + i % 10);
+        capnp_ptr_set_text(&pb, text[i], 2);
+    }
+    if (capos_msg_finish(&m) != ERR_OK)
+        return NULL;
+    return &m;
+}
+
+TEST(capset_args_become_argv)
+{
+    static struct capos_capset set;
+    struct capos_msgbuf *m = build_args(3);
+    ASSERT_TRUE(m != NULL);
+    ASSERT_EQ(capos_capset_parse(&set, m->words, m->len), ERR_OK);
+    EXPECT_EQ(set.argc, 3);
+    EXPECT_EQ(strcmp(set.argv[0], "a0"), 0);
+    EXPECT_EQ(strcmp(set.argv[2], "a2"), 0);
+    EXPECT_TRUE(set.argv[3] == NULL);
+    m = build_args(0);
+    ASSERT_EQ(capos_capset_parse(&set, m->words, m->len), ERR_OK);
+    EXPECT_EQ(set.argc, 0);
+    EXPECT_TRUE(set.argv[0] == NULL);
+    m = build_args(CAPOS_ARGS_MAX + 1);
+    ASSERT_TRUE(m != NULL);
+    EXPECT_EQ(capos_capset_parse(&set, m->words, m->len), ERR_RANGE);
+    EXPECT_EQ(set.argc, 0);
+    /* The args pointer (root pointer 1) aimed far outside the segment. */
+    m = build_args(2);
+    m->words[3] = (m->words[3] & 0xffffffff00000003ull) | (0x7fff0u << 2);
+    EXPECT_EQ(capos_capset_parse(&set, m->words, m->len), ERR_BADFORMAT);
+    EXPECT_EQ(set.argc, 0);
+    EXPECT_TRUE(set.argv[0] == NULL);
+}

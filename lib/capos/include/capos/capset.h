@@ -5,7 +5,8 @@
  *
  * Theory of operation: the kernel maps a read-only page (RDX at entry) that
  * holds a framed capnp message whose root is capos.capnp CapSet {entries:
- * List(CapSetEntry{name, interfaceId, capId})}.  capos_capset_parse()
+ * List(CapSetEntry{name, interfaceId, capId}), args: List(Text)}; crt0
+ * passes args to main as argc/argv.  capos_capset_parse()
  * validates it once and copies each entry's (name pointer, interface id,
  * cap id) into a small table; names point into the message, which must stay
  * mapped (the CapSet page does for the process's lifetime).  Lookups then
@@ -22,6 +23,7 @@
 #include <stdint.h>
 
 #define CAPOS_CAPSET_MAX 64
+#define CAPOS_ARGS_MAX 33       /* the process name and 32 arguments */
 
 struct capos_capset_entry {
     const char *name;       /* NUL-terminated, inside the message */
@@ -33,11 +35,15 @@ struct capos_capset_entry {
 struct capos_capset {
     uint32_t count;
     struct capos_capset_entry entries[CAPOS_CAPSET_MAX];
+    uint32_t argc;                      /* CapSet.args: argv[0] = name */
+    char *argv[CAPOS_ARGS_MAX + 1];     /* into the message; NULL-ended */
 };
 
-/* Parse a framed CapSet message buf[len] (8-byte aligned).  ERR_BADFORMAT
- * for a malformed message, ERR_RANGE for more than CAPOS_CAPSET_MAX
- * entries; *set is empty on error. */
+/* Parse a framed CapSet message buf[len] (8-byte aligned): its entries and
+ * its arguments (CapSet.args, the process name first) as a NULL-ended
+ * argv whose strings point into the message.  ERR_BADFORMAT for a
+ * malformed message, ERR_RANGE for more than CAPOS_CAPSET_MAX entries or
+ * CAPOS_ARGS_MAX arguments; *set is empty on error. */
 err_t capos_capset_parse(struct capos_capset *set, const void *buf,
                          size_t len);
 

@@ -50,6 +50,10 @@ err_t capos_rt_atexit(void (*fn)(void));
 /* Run the exit hooks, then exit with code. */
 _Noreturn void capos_rt_exit(int64_t code);
 
+/* Target only, called by crt0: main(argc, argv) from the CapSet's args
+ * (argv[0] = the process name), then capos_rt_exit with its result. */
+_Noreturn void capos_rt_run_main(void);
+
 /* Run the exit hooks once (later calls do nothing); used by capos_rt_exit
  * and by tests. */
 void capos_rt_run_exit_hooks(void);

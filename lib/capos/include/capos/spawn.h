@@ -35,6 +35,15 @@ err_t capos_spawner_spawn(uint32_t spawner, const char *name,
                           const struct capos_spawn_grant *grants, uint32_t n,
                           uint32_t *handle);
 
+/* capos_spawner_spawn passing args[nargs] too: the child's main sees
+ * argv = {name, args...}.  The kernel refuses more than 32 arguments, one
+ * over 255 bytes or 1,024 bytes in all (RANGE). */
+err_t capos_spawner_spawn_args(uint32_t spawner, const char *name,
+                               const char *binary,
+                               const struct capos_spawn_grant *grants,
+                               uint32_t n, const char *const *args,
+                               uint32_t nargs, uint32_t *handle);
+
 /* ProcessSpawner.newEndpoint: a fresh Endpoint (server side) into *ep.
  * errors: NOMEM, QUOTA. */
 err_t capos_spawner_new_endpoint(uint32_t spawner, uint32_t *ep);
