@@ -11,6 +11,7 @@
 #include <capos/capset.h>
 #include <capos/rt.h>
 #include <capos/syscall.h>
+#include <string.h>
 
 /* The real kernel entry, in the shape of capos_enter_fn. */
 static int64_t sys_enter(void *ctx, uint64_t min_complete,
@@ -31,12 +32,41 @@ void capos_rt_init(void *ring, uint64_t pid, const void *capset)
 /* The program's main; programs may also define it as main(void). */
 int main(int argc, char **argv);
 
-/* Call main with the CapSet's argv (argv[0] = process name), then exit
- * with its return value. */
+/* Room for the kernel's largest argument list (1,024 bytes, a 27-byte
+ * name, 33 NULs): C lets a program write to its argv strings, and the
+ * CapSet page they come from is read-only. */
+#define RT_ARG_BYTES 1536
+_Static_assert(RT_ARG_BYTES >= 1024 + 28 + CAPOS_ARGS_MAX,
+               "the kernel's largest argument list fits");
+static char rt_argbuf[RT_ARG_BYTES];
+static char *rt_argv[CAPOS_ARGS_MAX + 1];
+
+/* Copy the CapSet's argv into writable memory; argc, or -1 if it does not
+ * fit (then the read-only strings are used). */
+static int rt_copy_args(const struct capos_capset *set)
+{
+    size_t used = 0;
+    for (uint32_t i = 0; i < set->argc; i++) {
+        size_t n = strlen(set->argv[i]) + 1;
+        if (n > RT_ARG_BYTES - used)
+            return -1;
+        memcpy(rt_argbuf + used, set->argv[i], n);
+        rt_argv[i] = rt_argbuf + used;
+        used += n;
+    }
+    rt_argv[set->argc] = NULL;
+    return (int)set->argc;
+}
+
+/* Call main with the CapSet's argv (argv[0] = process name), writable,
+ * then exit with its return value. */
 _Noreturn void capos_rt_run_main(void)
 {
     struct capos_capset *set = capos_capset_self();
-    capos_rt_exit(main((int)set->argc, set->argv));
+    int argc = rt_copy_args(set);
+    if (argc < 0)
+        capos_rt_exit(main((int)set->argc, set->argv));
+    capos_rt_exit(main(argc, rt_argv));
 }
 
 /* Run the exit hooks, then exit. */

@@ -1,7 +1,7 @@
 /*
  * args.c - ARGS0001: main(argc, argv) gets the CapSet's arguments.
  * Started by the manifest as ARGS0001 it expects argv = {"ARGS0001",
- * ARGS_DESC, "expect=0"}.  Spawned as "argkid" (by spawn.c) it checks the
+ * ARGS_DESC, "expect=0"}, writable.  Spawned as "argkid" (by spawn.c) it checks the
  * arguments spawn.c sends and exits with 0 if they arrived exactly, else
  * 10 + the index of the first wrong one.
  */
@@ -41,6 +41,8 @@ int main(int argc, char **argv)
         CHECK_EQ(strcmp(argv[1], ARGS_DESC), 0);
         CHECK_EQ(strcmp(argv[2], "expect=0"), 0);
         CHECK(argv[3] == NULL);
+        argv[2][0] = 'E';           /* writable, as C promises */
+        CHECK_EQ(strcmp(argv[2], "Expect=0"), 0);
     }
     return t_result();
 }
