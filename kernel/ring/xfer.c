@@ -21,14 +21,10 @@ static void xfer_undo(struct process *p, struct xfer_set *x, uint32_t upto)
     }
 }
 
-int xfer_prepare(struct process *p, const struct ring_sqe *sqe,
-                 struct xfer_set *x, uint32_t *aux)
+int xfer_prepare_list(struct process *p, const struct ring_sqe *sqe,
+                      struct xfer_set *x, uint32_t *aux)
 {
     struct ring_xfer d[RING_MAX_XFER];
-    x->n = 0;                   /* the arrays are written before any read */
-    x->taken = 0;
-    if (!sqe->xfer_count)
-        return 0;
     if (copy_from_user(d, sqe->xfer_addr, sqe->xfer_count * sizeof d[0])) {
         *aux = ERR_FAULT;
         return CAP_ERR_INVALID_PARAMS_BUFFER;
@@ -57,8 +53,8 @@ int xfer_prepare(struct process *p, const struct ring_sqe *sqe,
     return 0;
 }
 
-err_t xfer_reserve(struct process *dst, struct xfer_set *x,
-                   struct ring_cap_rec *recs, uint32_t *n)
+err_t xfer_reserve_set(struct process *dst, struct xfer_set *x,
+                       struct ring_cap_rec *recs, uint32_t *n)
 {
     uint32_t ids[RING_MAX_XFER], want = 0;
     for (uint32_t i = 0; i < x->n; i++)
@@ -77,12 +73,10 @@ err_t xfer_reserve(struct process *dst, struct xfer_set *x,
     return r;
 }
 
-void xfer_land(struct process *dst, struct xfer_set *x,
-               const struct ring_cap_rec *recs, uint8_t hold)
+void xfer_land_set(struct process *dst, struct xfer_set *x,
+                   const struct ring_cap_rec *recs, uint8_t hold)
 {
     uint32_t k = 0;
-    if (!x->n)
-        return;                 /* the common call carries no caps */
     uint64_t f = spin_lock_irqsave(&dst->lock);
     for (uint32_t i = 0; i < x->n; i++) {
         if (x->taken & (1u << i))
@@ -102,10 +96,8 @@ void xfer_unreserve(struct process *dst, const struct ring_cap_rec *recs,
     spin_unlock_irqrestore(&dst->lock, f);
 }
 
-void xfer_commit(struct process *src, struct xfer_set *x)
+void xfer_commit_set(struct process *src, struct xfer_set *x)
 {
-    if (!x->n)
-        return;
     uint64_t f = spin_lock_irqsave(&src->lock);
     for (uint32_t i = 0; i < x->n; i++) {
         if (x->is_move[i] && src->cap_slots)
