@@ -8,6 +8,7 @@
  * calls trap_dispatch(frame).  isr_stub_table lists the 256 stub addresses.
  */
 #include <arch/layout.h>
+#include <arch/frame.inc>
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
@@ -35,40 +36,12 @@ isr_common:
     testq $3, 24(%rsp)          /* saved CS: from user mode? */
     jz 1f
     swapgs
-1:  pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+1:  TRAP_PUSH_GPRS
     mov %rsp, %rdi
     call trap_dispatch
     .global isr_return
 isr_return:
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    TRAP_POP_GPRS
     testq $3, 24(%rsp)
     jz 2f
     swapgs

@@ -12,6 +12,9 @@
  * Intel CPUs); otherwise, and for every frame changed to something
  * unusual, the IRETQ path in isr.S.
  */
+#include <arch/frame.inc>
+#include <arch/layout.h>
+
 #define SYSCALL_VECTOR 0x100
 #define TF_RIP    (17 * 8)
 #define TF_RFLAGS (19 * 8)
@@ -30,45 +33,17 @@ syscall_entry:
     pushq %rcx                  /* rip */
     pushq $0                    /* error */
     pushq $SYSCALL_VECTOR
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    TRAP_PUSH_GPRS
     cld
     mov %rsp, %rdi
     call syscall_dispatch
 
     /* Fast return if RIP is a safe user address. */
     mov TF_RIP(%rsp), %rcx
-    movabs $0x00007ffffffff000, %rax
+    movabs $(USER_TOP - 0x1000), %rax
     cmp %rax, %rcx
     jae isr_return
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    TRAP_POP_GPRS
     /* rsp -> vector; rip at 16, rflags at 32, rsp at 40 */
     mov 16(%rsp), %rcx
     mov 32(%rsp), %r11
