@@ -32,7 +32,8 @@ UTEST_ELFS := $(addprefix $(USER_OUT)/tests/,$(addsuffix .elf,$(UTEST_PLAIN) \
         $(addprefix fault_,$(UTEST_FAULTS)) $(addprefix bad_,$(UTEST_BAD))))
 
 TEST_MANIFEST := $(BUILD)/manifest-tests.bin
-$(TEST_MANIFEST): system/tests.capnp schema/capos.capnp $(UTEST_ELFS)
+$(TEST_MANIFEST): system/tests.capnp schema/capos.capnp $(UTEST_ELFS) \
+        $(POSIX_PROGRAMS)
 	@echo "  CAPNP   $@"
 	$(Q)capnp eval -b -I$(BUILD) system/tests.capnp manifest > $@.tmp && mv $@.tmp $@
 

@@ -69,10 +69,13 @@ const manifest :C.SystemManifest = (
     (name = "bad_filesz", data = embed "/user/tests/bad_filesz.elf"),
     (name = "bad_entry", data = embed "/user/tests/bad_entry.elf"),
     (name = "bad_dynamic", data = embed "/user/tests/bad_dynamic.elf"),
+    (name = "posix_hello", data = embed "/user/posix/hello.elf"),
   ],
   initConfig = (
     init = (name = "none", binary = "bootpkg"),
     services = [
+      (name = "POSIX0001", binary = "posix_hello", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "vm", interfaceId = 0xc14155ea5afc726c, source = (kernel = virtualMemory)), (name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl))],
+       args = ["musl: stdio, floats, malloc, qsort, time, errno; output compared", "expect=3"]),
       (name = "THREAD0002", binary = "tls", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console))],
        args = ["static TLS: .tdata/.tbss values, alignment, fs:0 = TCB", "expect=0"]),
       (name = "THREAD0001", binary = "threadctl", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl))],

@@ -1,0 +1,124 @@
+# mk/user_posix.mk - the real C library: Debian's musl built for capOS over the
+# POSIX layer lib/posix (libcapos-posix), and the programs built on it.
+# See docs/posix.md.
+#
+#   $(DEBSRC)/musl                      Debian's musl source, unmodified
+#                                       (tools/debsrc.sh, apt-get source)
+#   $(POSIX_OBJ)/musl                   the tree musl is built in: symlinks
+#                                       to the source plus the capOS arch
+#                                       (lib/posix/musl/mkshadow.sh)
+#   $(MUSL_LIB), $(MUSL_INC)            musl's libc.a and headers
+#   $(POSIX_LIB)                        lib/posix (libcapos-posix.a)
+#   $(POSIX_RT)                         lib/capos + lib/capnp for musl
+#                                       programs (no lib/libc, lib/common)
+#   $(BUILD)/user/NAME.elf              a program: $(call posix_program,...)
+#
+# Every musl archive and program is checked for system-call instructions
+# (lib/posix/musl/nosyscall.sh): only capos_cap_enter and capos_exit of
+# lib/capos may enter the kernel.
+
+DEBSRC ?= $(BUILD)/debsrc
+export DEBSRC
+POSIX_OBJ := $(BUILD)/$(COMPILER)/posix
+MUSL_SRC := $(DEBSRC)/musl
+MUSL_TREE := $(POSIX_OBJ)/musl
+MUSL_STAMP := $(MUSL_TREE)/.capos-built
+MUSL_LIB := $(MUSL_TREE)/lib/libc.a
+MUSL_INC := $(MUSL_TREE)/sysroot/include
+MUSL_CRTI := $(MUSL_TREE)/obj/crt/crti.o
+MUSL_CRTN := $(MUSL_TREE)/obj/crt/crtn.o
+NOSYSCALL := lib/posix/musl/nosyscall.sh
+
+$(MUSL_SRC)/.debsrc-version: tools/debsrc.sh
+	@echo "  DEBSRC  musl"
+	$(Q)tools/debsrc.sh musl $(MUSL_SRC)
+
+# musl's own configure and Makefile, ARCH=capos (the shadow tree's arch).
+$(MUSL_STAMP): $(MUSL_SRC)/.debsrc-version lib/posix/musl/mkshadow.sh \
+        lib/posix/musl/syscall_arch.h $(NOSYSCALL)
+	@echo "  MUSL    $(MUSL_TREE)"
+	$(Q)lib/posix/musl/mkshadow.sh $(MUSL_SRC) $(MUSL_TREE) lib/posix/musl
+	$(Q)cd $(MUSL_TREE) && ./configure --target=x86_64 --prefix=/ \
+	    --disable-shared CC=$(CC) CFLAGS="-O2 -g -fno-pie" \
+	    > configure.log 2>&1 || { cat configure.log; exit 1; }
+	$(Q)$(MAKE) --no-print-directory -C $(MUSL_TREE) ARCH=capos \
+	    CROSS_COMPILE= lib/libc.a obj/crt/crti.o obj/crt/crtn.o \
+	    > $(MUSL_TREE)/build.log 2>&1 || { tail -30 $(MUSL_TREE)/build.log; exit 1; }
+	$(Q)$(MAKE) --no-print-directory -C $(MUSL_TREE) ARCH=capos \
+	    CROSS_COMPILE= DESTDIR=$(abspath $(MUSL_TREE))/sysroot \
+	    includedir=/include install-headers > /dev/null
+	$(Q)$(NOSYSCALL) $(MUSL_LIB)
+	$(Q)touch $@
+
+# Hosted C for musl programs and the POSIX layer: musl's headers only
+# (the compiler's own directory last, for intrinsics), SSE allowed.
+POSIX_CFLAGS := -std=gnu11 -nostdinc -isystem $(MUSL_INC) \
+        -isystem $(shell $(CC) -print-file-name=include) \
+        -fno-pie -fno-pic -O2 -g -fno-omit-frame-pointer \
+        -ffunction-sections -fdata-sections -D_GNU_SOURCE $(WARN)
+POSIX_LIB_CFLAGS := $(POSIX_CFLAGS) -Iabi/include -Ilib/common/include \
+        -Ilib/capnp/include -Ilib/capos/include -I$(BUILD)/gen -DCAPOS_USER=1
+
+POSIX_LIB_SRCS := $(sort $(wildcard lib/posix/*.c))
+POSIX_LIB_OBJS := $(patsubst %.c,$(POSIX_OBJ)/%.o,$(POSIX_LIB_SRCS))
+POSIX_LIB := $(POSIX_OBJ)/libcapos-posix.a
+POSIX_CRT1 := $(POSIX_OBJ)/lib/posix/crt1.o
+POSIX_RT := $(POSIX_OBJ)/libcapos-rt.a
+POSIX_RT_OBJS := $(filter $(USER_OBJ)/lib/capos/% $(USER_OBJ)/lib/capnp/%,\
+        $(USER_LIB_OBJS))
+POSIX_LDS := lib/posix/posix.ld
+POSIX_LIBGCC := $(shell $(CC) -print-libgcc-file-name)
+
+$(POSIX_OBJ)/lib/posix/%.o: lib/posix/%.c $(MUSL_STAMP) | $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	@echo "  CC      $< (posix)"
+	$(Q)$(CC) $(POSIX_LIB_CFLAGS) -MMD -MP -c $< -o $@
+$(POSIX_CRT1): lib/posix/crt1.S
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) -c $< -o $@
+$(POSIX_LIB): $(POSIX_LIB_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(POSIX_RT): $(POSIX_RT_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# Objects of musl programs: $(POSIX_OBJ)/prog/SOURCE.o.
+$(POSIX_OBJ)/prog/%.o: %.c $(MUSL_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $< (musl)"
+	$(Q)$(CC) $(POSIX_CFLAGS) $(POSIX_PROG_CFLAGS) -MMD -MP -c $< -o $@
+
+# $(call posix_program,NAME,SOURCES): $(BUILD)/user/NAME.elf from C
+# SOURCES built against musl (per-program flags: POSIX_PROG_CFLAGS as a
+# target-specific variable of the objects).
+define posix_program
+POSIX_PROGRAMS += $(USER_OUT)/$(1).elf
+POSIX_PROG_OBJS += $(patsubst %.c,$(POSIX_OBJ)/prog/%.o,$(2))
+$(POSIX_OBJ)/$(1).elf: $(patsubst %.c,$(POSIX_OBJ)/prog/%.o,$(2)) \
+        $(POSIX_CRT1) $(MUSL_STAMP) $(POSIX_LIB) $(POSIX_RT) $(POSIX_LDS) \
+        $(NOSYSCALL)
+	@mkdir -p $$(@D)
+	@echo "  LD      $$@"
+	$(Q)$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+	    --gc-sections --build-id=none -T $(POSIX_LDS) -o $$@ \
+	    $(POSIX_CRT1) $(MUSL_CRTI) \
+	    $(patsubst %.c,$(POSIX_OBJ)/prog/%.o,$(2)) --start-group \
+	    $(MUSL_LIB) $(POSIX_LIB) $(POSIX_RT) $(POSIX_LIBGCC) --end-group \
+	    $(MUSL_CRTN)
+	$(Q)$(NOSYSCALL) $$@ capos_cap_enter capos_exit
+$(USER_OUT)/$(1).elf: $(POSIX_OBJ)/$(1).elf $(USER_STAMP)
+	@mkdir -p $$(@D)
+	$(Q)strip --strip-debug -o $$@ $$<
+endef
+
+POSIX_PROGRAMS :=
+POSIX_PROG_OBJS :=
+$(eval $(call posix_program,posix/hello,user/posix/hello.c))
+
+.PHONY: posix
+posix: $(POSIX_PROGRAMS)
+all: posix
+
+-include $(POSIX_LIB_OBJS:.o=.d) $(POSIX_PROG_OBJS:.o=.d)
