@@ -117,8 +117,20 @@ POSIX_PROGRAMS :=
 POSIX_PROG_OBJS :=
 $(eval $(call posix_program,posix/hello,user/posix/hello.c))
 
+# Directories of NAME.out files: the exact console output of manifest test
+# NAME (tests/system/run.py --expect).
+POSIX_EXPECT_DIRS := tests/posix
+
 .PHONY: posix
 posix: $(POSIX_PROGRAMS)
 all: posix
 
 -include $(POSIX_LIB_OBJS:.o=.d) $(POSIX_PROG_OBJS:.o=.d)
+
+# ---- host tests -----------------------------------------------------------
+# The pure parts of the POSIX layer, with the host's libc headers (Linux's
+# errno and fcntl values, the same as musl's).
+POSIX_HOST_SRCS := lib/posix/fd.c lib/posix/vma.c lib/posix/errno_map.c \
+        $(sort $(wildcard tests/host/posix/*.c))
+$(eval $(call host_test,posix,$(POSIX_HOST_SRCS)))
+$(BUILD)/host/posix: $(wildcard lib/posix/*.h)

@@ -43,7 +43,8 @@ TEST_SUITES += manifest
 .PHONY: suite-manifest
 # The test kernel: the same kernel plus heap poisoning (kernel/mm/kmem.c).
 suite-manifest: $(KTEST_ELF) $(TEST_MANIFEST)
-	@$(SUITE) manifest python3 tests/system/run.py --manifest $(KTEST_ELF) $(TEST_MANIFEST)
+	@$(SUITE) manifest python3 tests/system/run.py --manifest $(KTEST_ELF) $(TEST_MANIFEST) \
+	    $(addprefix --expect ,$(POSIX_EXPECT_DIRS))
 
 # Malformed boot manifests (tests/system/manifests/): each must stop the
 # boot with a precise message (cases in tests/system/cases.txt).
@@ -68,4 +69,5 @@ suite-manifest-clang:
 	    $(CLANG_TREE)/capos-test.elf $(CLANG_TREE)/manifest-tests.bin \
 	    > $(BUILD)/clang-tree-build.log 2>&1 || tail -20 $(BUILD)/clang-tree-build.log
 	@$(SUITE) manifest-clang python3 tests/system/run.py --manifest \
-	    $(CLANG_TREE)/capos-test.elf $(CLANG_TREE)/manifest-tests.bin manifest-clang
+	    $(CLANG_TREE)/capos-test.elf $(CLANG_TREE)/manifest-tests.bin manifest-clang \
+	    $(addprefix --expect ,$(POSIX_EXPECT_DIRS))
