@@ -90,21 +90,18 @@ $(POSIX_OBJ)/prog/%.o: %.c $(MUSL_STAMP)
 	@echo "  CC      $< (musl)"
 	$(Q)$(CC) $(POSIX_CFLAGS) $(POSIX_PROG_CFLAGS) -MMD -MP -c $< -o $@
 
-# $(call posix_program,NAME,SOURCES): $(BUILD)/user/NAME.elf from C
-# SOURCES built against musl (per-program flags: POSIX_PROG_CFLAGS as a
-# target-specific variable of the objects).
-define posix_program
+# $(call posix_link,NAME,OBJECTS): $(BUILD)/user/NAME.elf linked from
+# OBJECTS with musl, the POSIX layer and the runtime, and checked for
+# system-call instructions.
+define posix_link
 POSIX_PROGRAMS += $(USER_OUT)/$(1).elf
-POSIX_PROG_OBJS += $(patsubst %.c,$(POSIX_OBJ)/prog/%.o,$(2))
-$(POSIX_OBJ)/$(1).elf: $(patsubst %.c,$(POSIX_OBJ)/prog/%.o,$(2)) \
-        $(POSIX_CRT1) $(MUSL_STAMP) $(POSIX_LIB) $(POSIX_RT) $(POSIX_LDS) \
-        $(NOSYSCALL)
+$(POSIX_OBJ)/$(1).elf: $(2) $(POSIX_CRT1) $(MUSL_STAMP) $(POSIX_LIB) \
+        $(POSIX_RT) $(POSIX_LDS) $(NOSYSCALL)
 	@mkdir -p $$(@D)
 	@echo "  LD      $$@"
 	$(Q)$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	    --gc-sections --build-id=none -T $(POSIX_LDS) -o $$@ \
-	    $(POSIX_CRT1) $(MUSL_CRTI) \
-	    $(patsubst %.c,$(POSIX_OBJ)/prog/%.o,$(2)) --start-group \
+	    $(POSIX_CRT1) $(MUSL_CRTI) $(2) --start-group \
 	    $(MUSL_LIB) $(POSIX_LIB) $(POSIX_RT) $(POSIX_LIBGCC) --end-group \
 	    $(MUSL_CRTN)
 	$(Q)$(NOSYSCALL) $$@ capos_cap_enter capos_exit
@@ -113,13 +110,60 @@ $(USER_OUT)/$(1).elf: $(POSIX_OBJ)/$(1).elf $(USER_STAMP)
 	$(Q)strip --strip-debug -o $$@ $$<
 endef
 
+# $(call posix_program,NAME,SOURCES): a program from the project's C
+# SOURCES, built against musl with the project's warnings.
+define posix_program
+POSIX_PROG_OBJS += $(patsubst %.c,$(POSIX_OBJ)/prog/%.o,$(2))
+$(call posix_link,$(1),$(patsubst %.c,$(POSIX_OBJ)/prog/%.o,$(2)))
+endef
+
 POSIX_PROGRAMS :=
 POSIX_PROG_OBJS :=
 $(eval $(call posix_program,posix/hello,user/posix/hello.c))
 
+# ---- Lua 5.4: Debian's lua5.4 source, unmodified -------------------------
+# Built with upstream's own flags (LUA_COMPAT_5_3, as Debian does) and
+# LUA_USE_POSIX (no dlopen: static only).  The interpreter is `lua`.
+LUA_SRC := $(DEBSRC)/lua5.4
+LUA_STAMP := $(LUA_SRC)/.debsrc-version
+LUA_MODULES := lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem \
+        lobject lopcodes lparser lstate lstring ltable ltm lundump lvm lzio \
+        lauxlib lbaselib lcorolib ldblib liolib lmathlib loadlib loslib \
+        lstrlib ltablib lutf8lib linit lua
+LUA_OBJS := $(patsubst %,$(POSIX_OBJ)/lua/%.o,$(LUA_MODULES))
+LUA_CFLAGS := $(filter-out $(WARN),$(POSIX_CFLAGS)) -Wall -Wextra \
+        -DLUA_COMPAT_5_3 -DLUA_USE_POSIX -Ilib/posix/lua
+
+$(LUA_STAMP): tools/debsrc.sh
+	@echo "  DEBSRC  lua5.4"
+	$(Q)tools/debsrc.sh lua5.4 $(LUA_SRC)
+$(LUA_OBJS): $(POSIX_OBJ)/lua/%.o: $(LUA_STAMP) $(MUSL_STAMP) \
+        lib/posix/lua/lua5.4-deb-multiarch.h
+	@mkdir -p $(@D)
+	@echo "  CC      lua5.4/src/$*.c (musl)"
+	$(Q)$(CC) $(LUA_CFLAGS) -c $(LUA_SRC)/src/$*.c -o $@
+$(eval $(call posix_link,posix/lua,$(LUA_OBJS)))
+
+# posix/run: a test's POSIX program with the standard grants (user/posix/run.c).
+$(eval $(call user_program,posix/run,user/posix/run.c))
+POSIX_PROGRAMS += $(USER_OUT)/posix/run.elf
+
+# The Lua tests (tests/posix/lua/NAME.lua): their posix/run arguments as
+# capnp constants for system/tests.capnp, and the host lua5.4's output as
+# the expected console output (tests/posix/lua/gen.py).
+POSIX_TESTS_OUT := $(BUILD)/posix-tests
+LUA_TEST_SCRIPTS := $(sort $(wildcard tests/posix/lua/*.lua))
+LUA_TESTS_CAPNP := $(POSIX_TESTS_OUT)/lua_tests.capnp
+$(LUA_TESTS_CAPNP): tests/posix/lua/gen.py $(LUA_TEST_SCRIPTS)
+	@echo "  LUATEST $@ (host lua5.4)"
+	$(Q)rm -rf $(POSIX_TESTS_OUT)/expect
+	$(Q)python3 tests/posix/lua/gen.py $(POSIX_TESTS_OUT) /usr/bin/lua5.4 \
+	    $(LUA_TEST_SCRIPTS)
+POSIX_PROGRAMS += $(LUA_TESTS_CAPNP)
+
 # Directories of NAME.out files: the exact console output of manifest test
 # NAME (tests/system/run.py --expect).
-POSIX_EXPECT_DIRS := tests/posix
+POSIX_EXPECT_DIRS := tests/posix $(POSIX_TESTS_OUT)/expect
 
 .PHONY: posix
 posix: $(POSIX_PROGRAMS)

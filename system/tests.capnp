@@ -10,6 +10,7 @@
 @0xb1c2d3e4f5061728;
 
 using C = import "../schema/capos.capnp";
+using L = import "/posix-tests/lua_tests.capnp";  # tests/posix/lua/gen.py
 
 const manifest :C.SystemManifest = (
   schemaVersion = 1,
@@ -70,10 +71,20 @@ const manifest :C.SystemManifest = (
     (name = "bad_entry", data = embed "/user/tests/bad_entry.elf"),
     (name = "bad_dynamic", data = embed "/user/tests/bad_dynamic.elf"),
     (name = "posix_hello", data = embed "/user/posix/hello.elf"),
+    (name = "posix_run", data = embed "/user/posix/run.elf"),
+    (name = "lua", data = embed "/user/posix/lua.elf"),
   ],
   initConfig = (
     init = (name = "none", binary = "bootpkg"),
     services = [
+      (name = "LUA0001", binary = "posix_run", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "vm", interfaceId = 0xc14155ea5afc726c, source = (kernel = virtualMemory)), (name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl)), (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner))],
+       args = L.lua0001),
+      (name = "LUA0002", binary = "posix_run", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "vm", interfaceId = 0xc14155ea5afc726c, source = (kernel = virtualMemory)), (name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl)), (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner))],
+       args = L.lua0002),
+      (name = "LUA0003", binary = "posix_run", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "vm", interfaceId = 0xc14155ea5afc726c, source = (kernel = virtualMemory)), (name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl)), (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner))],
+       args = L.lua0003),
+      (name = "LUA0004", binary = "posix_run", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "vm", interfaceId = 0xc14155ea5afc726c, source = (kernel = virtualMemory)), (name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl)), (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner))],
+       args = L.lua0004),
       (name = "POSIX0001", binary = "posix_hello", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "vm", interfaceId = 0xc14155ea5afc726c, source = (kernel = virtualMemory)), (name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl))],
        args = ["musl: stdio, floats, malloc, qsort, time, errno; output compared", "expect=3"]),
       (name = "THREAD0002", binary = "tls", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console))],
