@@ -176,7 +176,7 @@ all: posix
 # ---- host tests -----------------------------------------------------------
 # The pure parts of the POSIX layer, with the host's libc headers (Linux's
 # errno and fcntl values, the same as musl's).
-POSIX_HOST_SRCS := lib/posix/fd.c lib/posix/vma.c lib/posix/errno_map.c \
+POSIX_HOST_SRCS := lib/posix/fd.c lib/posix/vma.c lib/posix/errno_map.c lib/posix/path.c \
         $(sort $(wildcard tests/host/posix/*.c))
 $(eval $(call host_test,posix,$(POSIX_HOST_SRCS)))
 $(BUILD)/host/posix: $(wildcard lib/posix/*.h)

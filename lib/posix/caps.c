@@ -25,6 +25,7 @@ void posix_caps_find(struct posix_caps *c)
     c->timer = caps_lookup("timer", CAPOS_TIMER_INTERFACE_ID);
     c->vm = caps_lookup("vm", CAPOS_VIRTUAL_MEMORY_INTERFACE_ID);
     c->thread = caps_lookup("thread", CAPOS_THREAD_CONTROL_INTERFACE_ID);
+    c->boot = caps_lookup("boot", CAPOS_BOOT_PACKAGE_INTERFACE_ID);
 }
 
 err_t posix_cap_console_write(uint32_t cap, const void *buf, size_t n)
@@ -118,6 +119,17 @@ err_t posix_cap_vm_protect(uint32_t cap, uint64_t addr, uint64_t size,
     capos_virtual_memory_protect_params_set_size(p, size);
     capos_virtual_memory_protect_params_set_prot(p, prot);
     return caps_call(cap, CAPOS_VIRTUAL_MEMORY_METHOD_PROTECT, &m, rw, NULL);
+}
+
+err_t posix_cap_boot_size(uint32_t cap, uint64_t *size)
+{
+    return capos_boot_manifest_size(cap, size);
+}
+
+err_t posix_cap_boot_read(uint32_t cap, uint64_t off, void *buf, uint32_t max,
+                          uint32_t *got)
+{
+    return capos_boot_read_manifest(cap, off, buf, max, got);
 }
 
 err_t posix_cap_set_fs_base(uint32_t cap, uint64_t base)

@@ -12,6 +12,7 @@
  *   "timer"    Timer             clocks and sleeps
  *   "vm"       VirtualMemory     mmap (and so malloc)
  *   "thread"   ThreadControl     the thread pointer (TLS, errno): required
+ *   "boot"     BootPackage       the read-only mount /boot
  *
  * A cap that is absent is CAPS_NONE; the calls that need it fail.
  */
@@ -24,7 +25,7 @@
 #define CAPS_NONE UINT32_MAX
 
 struct posix_caps {
-    uint32_t console, timer, vm, thread;
+    uint32_t console, timer, vm, thread, boot;
 };
 
 /* The caps above from the process's CapSet (absent ones CAPS_NONE). */
@@ -41,6 +42,10 @@ err_t posix_cap_vm_commit(uint32_t cap, uint64_t addr, uint64_t size,
 err_t posix_cap_vm_decommit(uint32_t cap, uint64_t addr, uint64_t size);
 err_t posix_cap_vm_protect(uint32_t cap, uint64_t addr, uint64_t size,
                            uint32_t prot);
+/* BootPackage.manifestSize / readManifest (up to max bytes at off). */
+err_t posix_cap_boot_size(uint32_t cap, uint64_t *size);
+err_t posix_cap_boot_read(uint32_t cap, uint64_t off, void *buf, uint32_t max,
+                          uint32_t *got);
 /* ThreadControl.setFsBase. */
 err_t posix_cap_set_fs_base(uint32_t cap, uint64_t base);
 /* The pid the kernel passed at entry. */

@@ -31,13 +31,19 @@ struct posix_stat {
 struct posix_file;
 
 /* Operations of one kind of open file; NULL means unsupported (the layer
- * answers the errno POSIX gives for that kind: EINVAL, ESPIPE, ENOTTY). */
+ * answers the errno POSIX gives for that kind: EBADF, ESPIPE, ENOTTY,
+ * ENOTDIR).  Offsets are the file's own (struct posix_file.offset). */
 struct posix_file_ops {
     long (*read)(struct posix_file *f, void *buf, size_t n);
     long (*write)(struct posix_file *f, const void *buf, size_t n);
+    /* Read at off without moving the offset (seekable files). */
+    long (*pread)(struct posix_file *f, void *buf, size_t n, uint64_t off);
+    /* The file's size (seekable files: lseek's SEEK_END). */
+    uint64_t (*size)(struct posix_file *f);
+    /* Linux dirent64 records from the offset (directories). */
+    long (*getdents)(struct posix_file *f, void *buf, size_t n);
     long (*fstat)(struct posix_file *f, struct posix_stat *st);
     bool is_tty;                    /* answers TIOCGWINSZ (isatty) */
-    bool seekable;                  /* lseek/pread/pwrite; else ESPIPE */
     void (*release)(struct posix_file *f);  /* last descriptor closed */
 };
 
@@ -46,6 +52,8 @@ struct posix_file {
     uint32_t refs;                  /* descriptors pointing here */
     uint32_t cap;                   /* the capability behind the file */
     int status_flags;               /* O_ACCMODE | O_APPEND | O_NONBLOCK */
+    uint64_t offset;                /* read/lseek position */
+    const char *dir_path;           /* directories: resolved absolute path */
 };
 
 struct posix_fdtab {

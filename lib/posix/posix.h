@@ -17,6 +17,7 @@
 
 #include "caps.h"
 #include "fd.h"
+#include "path.h"
 #include "vma.h"
 
 /* Arguments of one system call. */
@@ -32,6 +33,18 @@ struct posix_signals {
     } action[64];
 };
 
+/* One entry of the mount table: a file system mounted at "/<name>".
+ * rel is the path inside it ("" for its root, else "a/b"). */
+struct posix_mount {
+    const char *name;
+    /* Open rel (flags as open(2)); a file with one reference. */
+    long (*open)(const char *rel, int flags, struct posix_file **out);
+    long (*stat)(const char *rel, struct posix_stat *st);
+    bool read_only;
+};
+
+#define POSIX_MOUNTS_MAX 8
+
 struct posix_state {
     struct posix_caps caps;
     struct posix_fdtab fds;
@@ -39,6 +52,10 @@ struct posix_state {
     struct posix_signals sig;
     uint64_t start_ns;              /* Timer.now at start (process clock) */
     uint64_t fs_base;               /* last thread pointer set */
+    const struct posix_mount *mount[POSIX_MOUNTS_MAX];
+    const char *mount_name[POSIX_MOUNTS_MAX];
+    int mounts;
+    char cwd[POSIX_PATH_MAX];       /* resolved absolute path */
 };
 
 extern struct posix_state posix;
@@ -53,6 +70,38 @@ long posix_err(err_t e);
 
 /* Set up descriptors 0, 1, 2 on the console (if granted). */
 void posix_console_init(void);
+/* Build the mount table from the granted caps; the cwd is "/". */
+void posix_mounts_init(void);
+/* The /boot mount (bootfs.c). */
+extern const struct posix_mount posix_bootfs;
+
+/* An open file of a file system from the shared pool (ofile.c): zeroed,
+ * with ops and O_RDONLY; data/len/index are the file system's to use.
+ * NULL when all POSIX_FD_MAX are in use (ENFILE). */
+struct posix_ofile {
+    struct posix_file f;
+    const uint8_t *data;
+    uint64_t len;
+    uint32_t index;
+    bool used;
+};
+struct posix_ofile *posix_ofile_alloc(const struct posix_file_ops *ops);
+/* Return an ofile to the pool (its release operation). */
+void posix_ofile_release(struct posix_file *f);
+/* getdents64 over a directory of count entries named by name(f, i), with
+ * "." and ".." first; the file offset is the entry index. */
+long posix_dir_getdents(struct posix_file *f, void *buf, size_t n,
+                        uint32_t count,
+                        const char *(*name)(struct posix_file *f, uint32_t i,
+                                            size_t *len, bool *dir));
+struct stat;
+/* struct stat from a file system's answer; -EFAULT for NULL st. */
+long posix_stat_fill(const struct posix_stat *ps, struct stat *st);
+/* fstat of descriptor fd (fstatat with AT_EMPTY_PATH). */
+long posix_fstat_empty(long fd, struct stat *st);
+
+/* Open the namespace root "/" (a directory of the mount points). */
+long posix_root_open(int flags, struct posix_file **out);
 
 /* Handlers, by area (sys_*.c); named after the Linux call. */
 long posix_sys_read(const long a[6]);
@@ -60,6 +109,8 @@ long posix_sys_write(const long a[6]);
 long posix_sys_readv(const long a[6]);
 long posix_sys_writev(const long a[6]);
 long posix_sys_pread(const long a[6]);
+long posix_sys_pwrite(const long a[6]);
+long posix_sys_preadv(const long a[6]);
 long posix_sys_close(const long a[6]);
 long posix_sys_dup(const long a[6]);
 long posix_sys_dup2(const long a[6]);
@@ -71,9 +122,20 @@ long posix_sys_fstat(const long a[6]);
 long posix_sys_fstatat(const long a[6]);
 long posix_sys_fd_only(const long a[6]);
 long posix_sys_getdents(const long a[6]);
-long posix_sys_path1(const long a[6]);
+long posix_sys_fchdir(const long a[6]);
+long posix_sys_chdir(const long a[6]);
+long posix_sys_stat(const long a[6]);
+long posix_sys_access(const long a[6]);
+long posix_sys_faccessat(const long a[6]);
+long posix_sys_readlink(const long a[6]);
+long posix_sys_readlinkat(const long a[6]);
+long posix_sys_create(const long a[6]);
+long posix_sys_createat(const long a[6]);
+long posix_sys_symlink(const long a[6]);
+long posix_sys_symlinkat(const long a[6]);
+long posix_sys_modify(const long a[6]);
+long posix_sys_modifyat(const long a[6]);
 long posix_sys_path2(const long a[6]);
-long posix_sys_at_path1(const long a[6]);
 long posix_sys_at_path2(const long a[6]);
 long posix_sys_open(const long a[6]);
 long posix_sys_openat(const long a[6]);

@@ -88,6 +88,7 @@ _Noreturn void capos_posix_start(void *ring, uint64_t pid, const void *capset)
     if (posix.caps.timer != CAPS_NONE)
         posix_cap_timer_now(posix.caps.timer, &posix.start_ns);
     posix_console_init();
+    posix_mounts_init();
     int argc = start_argv();
     start_vec[argc] = NULL;             /* end of argv */
     start_vec[argc + 1] = NULL;         /* empty environment */

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sys_fs.c - descriptor and path system calls.
+ * sys_fs.c - descriptor system calls.
  *
- * Theory of operation: descriptor calls look the descriptor up in the
- * table (fd.c; EBADF if it is not open) and use the file's operations.
- * Path calls check the path as Linux would (EFAULT for NULL,
- * ENAMETOOLONG past PATH_MAX or a component past NAME_MAX, ENOENT for an
- * empty path) and then answer ENOENT: a path reaches only what is mounted
- * in the process's table, and no mounts exist yet (docs/posix.md).
+ * Theory of operation: a descriptor call looks the descriptor up in the
+ * table (fd.c; EBADF if it is not open), checks the access mode it was
+ * opened with, and uses the file's operations; a file without the
+ * operation answers what POSIX gives for its kind (ESPIPE for a stream,
+ * ENOTDIR for a non-directory, EISDIR for reading a directory).  Path
+ * calls are in sys_path.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,8 +41,10 @@ static int can_write(const struct posix_file *f)
 long posix_sys_read(const long a[6])
 {
     struct posix_file *f = fd_file(a[0]);
-    if (!f || !can_read(f) || !f->ops->read)
+    if (!f || !can_read(f))
         return -EBADF;
+    if (!f->ops->read)
+        return f->ops->getdents ? -EISDIR : -EBADF;
     if ((size_t)a[2] > SSIZE_MAX)
         return -EINVAL;
     return a[2] ? f->ops->read(f, (void *)a[1], (size_t)a[2]) : 0;
@@ -74,22 +76,22 @@ static long iov_check(const struct iovec *iov, long cnt)
     return 0;
 }
 
-/* readv/writev: one operation per element, stopping at a short one. */
-static long rw_vec(const long a[6], bool write)
+/* One element of a vector operation at position pos. */
+typedef long (*iov_op)(struct posix_file *f, const struct iovec *v,
+                       uint64_t pos);
+
+/* op on each element of iov[cnt] from position pos, stopping at a short
+ * one: the bytes done, or the first error if none were. */
+static long iov_each(struct posix_file *f, const struct iovec *iov,
+                     long cnt, iov_op op, uint64_t pos)
 {
-    struct posix_file *f = fd_file(a[0]);
-    const struct iovec *iov = (const struct iovec *)a[1];
-    long r = 0;
-    if (!f || !(write ? can_write(f) && f->ops->write
-                      : can_read(f) && f->ops->read))
-        return -EBADF;
-    if ((r = iov_check(iov, a[2])) != 0)
+    long r = iov_check(iov, cnt);
+    if (r)
         return r;
-    for (long i = 0; i < a[2]; i++) {
+    for (long i = 0; i < cnt; i++) {
         if (!iov[i].iov_len)
             continue;
-        long k = write ? f->ops->write(f, iov[i].iov_base, iov[i].iov_len)
-                       : f->ops->read(f, iov[i].iov_base, iov[i].iov_len);
+        long k = op(f, &iov[i], pos + (uint64_t)r);
         if (k < 0)
             return r ? r : k;
         r += k;
@@ -97,6 +99,36 @@ static long rw_vec(const long a[6], bool write)
             break;
     }
     return r;
+}
+
+static long op_read(struct posix_file *f, const struct iovec *v, uint64_t pos)
+{
+    (void)pos;
+    return f->ops->read(f, v->iov_base, v->iov_len);
+}
+
+static long op_write(struct posix_file *f, const struct iovec *v,
+                     uint64_t pos)
+{
+    (void)pos;
+    return f->ops->write(f, v->iov_base, v->iov_len);
+}
+
+static long op_pread(struct posix_file *f, const struct iovec *v,
+                     uint64_t pos)
+{
+    return f->ops->pread(f, v->iov_base, v->iov_len, pos);
+}
+
+/* readv/writev. */
+static long rw_vec(const long a[6], bool write)
+{
+    struct posix_file *f = fd_file(a[0]);
+    if (!f || !(write ? can_write(f) && f->ops->write
+                      : can_read(f) && f->ops->read))
+        return -EBADF;
+    return iov_each(f, (const struct iovec *)a[1], a[2],
+                    write ? op_write : op_read, 0);
 }
 
 long posix_sys_readv(const long a[6])
@@ -109,22 +141,80 @@ long posix_sys_writev(const long a[6])
     return rw_vec(a, true);
 }
 
-/* pread/pwrite/preadv/pwritev: no open file is seekable yet. */
-long posix_sys_pread(const long a[6])
+/* The file for a positioned read at a[3]: NULL and *err, or the file. */
+static struct posix_file *pread_file(const long a[6], long *err)
 {
     struct posix_file *f = fd_file(a[0]);
-    if (!f)
-        return -EBADF;
-    return f->ops->seekable ? -ENOSYS : -ESPIPE;
+    *err = -EBADF;
+    if (!f || !can_read(f))
+        return NULL;
+    *err = f->ops->getdents ? -EISDIR : -ESPIPE;
+    if (!f->ops->pread)
+        return NULL;
+    *err = -EINVAL;
+    return a[3] < 0 ? NULL : f;
 }
 
-/* lseek(fd, off, whence). */
+/* pread64(fd, buf, n, off). */
+long posix_sys_pread(const long a[6])
+{
+    long err;
+    struct posix_file *f = pread_file(a, &err);
+    if (!f)
+        return err;
+    if ((size_t)a[2] > SSIZE_MAX)
+        return -EINVAL;
+    return f->ops->pread(f, (void *)a[1], (size_t)a[2], (uint64_t)a[3]);
+}
+
+/* preadv(fd, iov, cnt, off): pread per element, stopping at a short one. */
+long posix_sys_preadv(const long a[6])
+{
+    long err;
+    struct posix_file *f = pread_file(a, &err);
+    if (!f)
+        return err;
+    return iov_each(f, (const struct iovec *)a[1], a[2], op_pread,
+                    (uint64_t)a[3]);
+}
+
+/* pwrite64/pwritev: nothing open is both writable and seekable yet. */
+long posix_sys_pwrite(const long a[6])
+{
+    struct posix_file *f = fd_file(a[0]);
+    if (!f || !can_write(f))
+        return -EBADF;
+    return -ESPIPE;
+}
+
+/* lseek(fd, off, whence): files by byte, directories by entry (SEEK_SET
+ * only). */
 long posix_sys_lseek(const long a[6])
 {
     struct posix_file *f = fd_file(a[0]);
+    int64_t base;
     if (!f)
         return -EBADF;
-    return f->ops->seekable ? -ENOSYS : -ESPIPE;
+    if (f->ops->getdents) {
+        if (a[2] != SEEK_SET || a[1] < 0)
+            return -EINVAL;
+        f->offset = (uint64_t)a[1];
+        return a[1];
+    }
+    if (!f->ops->pread)
+        return -ESPIPE;
+    switch (a[2]) {
+    case SEEK_SET: base = 0; break;
+    case SEEK_CUR: base = (int64_t)f->offset; break;
+    case SEEK_END: base = (int64_t)f->ops->size(f); break;
+    default: return -EINVAL;
+    }
+    if ((a[1] > 0 && base > INT64_MAX - a[1]))
+        return -EOVERFLOW;
+    if (base + a[1] < 0)
+        return -EINVAL;
+    f->offset = (uint64_t)(base + a[1]);
+    return (long)f->offset;
 }
 
 long posix_sys_close(const long a[6])
@@ -167,26 +257,31 @@ long posix_sys_ioctl(const long a[6])
     return 0;
 }
 
+/* struct stat from a file system's answer. */
+long posix_stat_fill(const struct posix_stat *ps, struct stat *st)
+{
+    if (!st)
+        return -EFAULT;
+    *st = (struct stat){
+        .st_mode = ps->mode,
+        .st_size = (off_t)ps->size,
+        .st_ino = ps->ino,
+        .st_rdev = ps->rdev,
+        .st_nlink = 1,
+        .st_blksize = 4096,
+        .st_blocks = (blkcnt_t)((ps->size + 511) / 512),
+    };
+    return 0;
+}
+
 /* Fill a struct stat from the file's answer. */
 static long fd_stat(struct posix_file *f, struct stat *st)
 {
     struct posix_stat ps = {0};
-    if (!st)
-        return -EFAULT;
     if (!f->ops->fstat)
         return -EBADF;
     long r = f->ops->fstat(f, &ps);
-    if (r)
-        return r;
-    *st = (struct stat){
-        .st_mode = ps.mode,
-        .st_size = (off_t)ps.size,
-        .st_ino = ps.ino,
-        .st_rdev = ps.rdev,
-        .st_nlink = 1,
-        .st_blksize = 4096,
-    };
-    return 0;
+    return r ? r : posix_stat_fill(&ps, st);
 }
 
 long posix_sys_fstat(const long a[6])
@@ -195,111 +290,40 @@ long posix_sys_fstat(const long a[6])
     return f ? fd_stat(f, (struct stat *)a[1]) : -EBADF;
 }
 
+/* newfstatat(dirfd, "", st, AT_EMPTY_PATH): fstat of dirfd. */
+long posix_fstat_empty(long fd, struct stat *st)
+{
+    struct posix_file *f = fd_file(fd);
+    return f ? fd_stat(f, st) : -EBADF;
+}
+
 /* fsync/fdatasync/ftruncate: nothing open supports them yet. */
 long posix_sys_fd_only(const long a[6])
 {
     return fd_file(a[0]) ? -EINVAL : -EBADF;
 }
 
-/* getdents64/fchdir: no open file is a directory yet. */
+/* getdents64(fd, buf, n). */
 long posix_sys_getdents(const long a[6])
 {
-    return fd_file(a[0]) ? -ENOTDIR : -EBADF;
+    struct posix_file *f = fd_file(a[0]);
+    if (!f)
+        return -EBADF;
+    if (!f->ops->getdents)
+        return -ENOTDIR;
+    return f->ops->getdents(f, (void *)a[1], (size_t)a[2]);
 }
 
-/* Check a path as Linux would; then ENOENT (nothing is mounted). */
-static long path_check(const char *p)
+/* fchdir(fd): the directory's path becomes the current directory. */
+long posix_sys_fchdir(const long a[6])
 {
-    if (!p)
-        return -EFAULT;
-    size_t n = strnlen(p, PATH_MAX);
-    if (n == PATH_MAX)
-        return -ENAMETOOLONG;
-    if (n == 0)
-        return -ENOENT;
-    for (size_t i = 0, comp = 0; i < n; i++) {
-        comp = p[i] == '/' ? 0 : comp + 1;
-        if (comp > NAME_MAX)
-            return -ENAMETOOLONG;
-    }
-    return -ENOENT;
+    struct posix_file *f = fd_file(a[0]);
+    if (!f)
+        return -EBADF;
+    if (!f->dir_path)
+        return -ENOTDIR;
+    strcpy(posix.cwd, f->dir_path);
+    return 0;
 }
 
-/* A directory descriptor of an *at call: AT_FDCWD, or EBADF/ENOTDIR
- * (no open file is a directory yet); absolute paths ignore it. */
-static long dirfd_check(long dirfd, const char *p)
-{
-    if (dirfd == AT_FDCWD || (p && p[0] == '/'))
-        return 0;
-    return fd_file(dirfd) ? -ENOTDIR : -EBADF;
-}
 
-/* Calls with one path first (stat, mkdir, unlink, ...). */
-long posix_sys_path1(const long a[6])
-{
-    return path_check((const char *)a[0]);
-}
-
-/* Calls with two paths (rename, link, symlink). */
-long posix_sys_path2(const long a[6])
-{
-    long r = path_check((const char *)a[0]);
-    return r != -ENOENT ? r : path_check((const char *)a[1]);
-}
-
-/* *at calls with one path: (dirfd, path, ...). */
-long posix_sys_at_path1(const long a[6])
-{
-    const char *p = (const char *)a[1];
-    long r = path_check(p);
-    if (r != -ENOENT || !p || !p[0])
-        return r;
-    r = dirfd_check(a[0], p);
-    return r ? r : -ENOENT;
-}
-
-/* *at calls with two paths: (olddirfd, old, newdirfd, new, ...). */
-long posix_sys_at_path2(const long a[6])
-{
-    long r = posix_sys_at_path1(a);
-    if (r != -ENOENT)
-        return r;
-    const long b[6] = {a[2], a[3]};
-    return posix_sys_at_path1(b);
-}
-
-/* open(path, flags, mode). */
-long posix_sys_open(const long a[6])
-{
-    return path_check((const char *)a[0]);
-}
-
-/* openat(dirfd, path, flags, mode). */
-long posix_sys_openat(const long a[6])
-{
-    return posix_sys_at_path1(a);
-}
-
-/* newfstatat(dirfd, path, st, flags): AT_EMPTY_PATH with "" is fstat. */
-long posix_sys_fstatat(const long a[6])
-{
-    const char *p = (const char *)a[1];
-    if ((a[3] & AT_EMPTY_PATH) && p && !p[0]) {
-        struct posix_file *f = fd_file(a[0]);
-        return f ? fd_stat(f, (struct stat *)a[2]) : -EBADF;
-    }
-    return posix_sys_at_path1(a);
-}
-
-/* getcwd(buf, size): "/", the root of the (empty) mount table. */
-long posix_sys_getcwd(const long a[6])
-{
-    char *buf = (char *)a[0];
-    if (!buf)
-        return -EFAULT;
-    if ((size_t)a[1] < 2)
-        return -ERANGE;
-    buf[0] = '/';
-    buf[1] = '\0';
-    return 2;
-}

@@ -6,6 +6,7 @@
  * expect=; every line that depends on the machine (times, addresses) is
  * reduced to a check that prints a fixed word.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -160,7 +161,7 @@ static void files(void)
     static char longpath[5000];
     memset(longpath, 'a', sizeof longpath - 1);
     CHECK_ERRNO(open(longpath, O_RDONLY), ENAMETOOLONG);
-    CHECK_ERRNO(stat("/", &st), ENOENT);
+    CHECK(stat("/", &st) == 0 && S_ISDIR(st.st_mode));
     CHECK_ERRNO(mkdir("/d", 0755), ENOENT);
     CHECK_ERRNO(unlink("/d"), ENOENT);
     CHECK_ERRNO(rename("/a", "/b"), ENOENT);
@@ -184,6 +185,92 @@ static void files(void)
     CHECK_ERRNO(fcntl(42, F_GETFD), EBADF);
     char cwd[16];
     CHECK(getcwd(cwd, sizeof cwd) && strcmp(cwd, "/") == 0);
+}
+
+/* The read-only /boot mount: the boot package's files. */
+static void boot_files(void)
+{
+    char buf[64], line[64];
+    struct stat st;
+    int fd = open("/boot/posix.txt", O_RDONLY | O_CLOEXEC);
+    CHECK(fd >= 0);
+    CHECK(fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 58);
+    CHECK(read(fd, buf, 5) == 5 && memcmp(buf, "first", 5) == 0);
+    CHECK(lseek(fd, 0, SEEK_CUR) == 5);
+    CHECK(pread(fd, buf, 6, 11) == 6 && memcmp(buf, "second", 6) == 0);
+    CHECK(lseek(fd, 0, SEEK_CUR) == 5);             /* pread keeps it */
+    CHECK(lseek(fd, -4, SEEK_END) == 54 && read(fd, buf, 64) == 4);
+    CHECK(read(fd, buf, 64) == 0);                  /* end of file */
+    CHECK_ERRNO(lseek(fd, -100, SEEK_CUR), EINVAL);
+    CHECK_ERRNO(lseek(fd, 0, 42), EINVAL);
+    CHECK_ERRNO(write(fd, "x", 1), EBADF);          /* opened read-only */
+    CHECK_ERRNO(pread(fd, buf, 1, -1), EINVAL);
+    CHECK(fcntl(fd, F_GETFD) == FD_CLOEXEC && close(fd) == 0);
+    CHECK_ERRNO(pread(1, buf, 1, 0), ESPIPE);
+
+    FILE *f = fopen("/boot/posix.txt", "r");
+    CHECK(f != NULL);
+    if (f) {
+        CHECK(fgets(line, sizeof line, f) && fgets(line, sizeof line, f));
+        printf("fgets /boot/posix.txt, line 2: %s", line);
+        fclose(f);
+    }
+    /* ".." never leaves a mount; "." and "//" are nothing. */
+    CHECK(stat("/boot/../posix.txt", &st) == 0 && st.st_size == 58);
+    CHECK(stat("/../../boot/./posix.txt", &st) == 0);
+    CHECK(stat("//boot//", &st) == 0 && S_ISDIR(st.st_mode));
+    CHECK_ERRNO(stat("/boot/posix.txt/x", &st), ENOTDIR);
+    CHECK_ERRNO(stat("/boot/nothing", &st), ENOENT);
+    CHECK_ERRNO(stat("/bootx/posix.txt", &st), ENOENT);
+    /* Read-only: what exists is EROFS, what would be created too. */
+    CHECK_ERRNO(open("/boot/posix.txt", O_WRONLY), EROFS);
+    CHECK_ERRNO(open("/boot/posix.txt", O_RDWR), EROFS);
+    CHECK_ERRNO(open("/boot/new", O_CREAT | O_WRONLY, 0644), EROFS);
+    CHECK_ERRNO(open("/boot/posix.txt", O_CREAT | O_EXCL, 0644), EEXIST);
+    CHECK_ERRNO(open("/boot/posix.txt", O_RDONLY | O_TRUNC), EROFS);
+    fd = open("/boot/posix.txt", O_RDONLY | O_CREAT, 0644);  /* exists */
+    CHECK(fd >= 0 && close(fd) == 0);
+    CHECK_ERRNO(open("/boot/posix.txt", O_RDONLY | O_DIRECTORY), ENOTDIR);
+    CHECK_ERRNO(open("/boot", O_WRONLY), EISDIR);
+    CHECK_ERRNO(read(open("/boot", O_RDONLY), buf, 1), EISDIR);
+    CHECK(close(3) == 0);
+    CHECK_ERRNO(mkdir("/boot/d", 0755), EROFS);
+    CHECK_ERRNO(mkdir("/boot", 0755), EEXIST);
+    CHECK_ERRNO(unlink("/boot/posix.txt"), EROFS);
+    CHECK_ERRNO(unlink("/boot/nothing"), ENOENT);
+    CHECK_ERRNO(rename("/boot/posix.txt", "/boot/y"), EROFS);
+    CHECK_ERRNO(access("/boot/posix.txt", W_OK), EROFS);
+    CHECK(access("/boot/posix.txt", R_OK) == 0);
+    CHECK_ERRNO(readlink("/boot/posix.txt", buf, sizeof buf), EINVAL);
+
+    /* Directories: "/" lists the mounts, /boot the package's files. */
+    int seen_txt = 0, seen_boot = 0, n = 0;
+    DIR *d = opendir("/boot");
+    CHECK(d != NULL);
+    for (struct dirent *e; d && (e = readdir(d)); n++)
+        seen_txt |= strcmp(e->d_name, "posix.txt") == 0 && e->d_type == DT_REG;
+    if (d) {
+        rewinddir(d);
+        CHECK(readdir(d) && readdir(d) && readdir(d));   /* ".", "..", one */
+        closedir(d);
+    }
+    d = opendir("/");
+    for (struct dirent *e; d && (e = readdir(d));)
+        seen_boot |= strcmp(e->d_name, "boot") == 0 && e->d_type == DT_DIR;
+    if (d)
+        closedir(d);
+    CHECK(n > 3);
+    printf("readdir: /boot has posix.txt: %s, / has boot: %s\n",
+           seen_txt ? "yes" : "no", seen_boot ? "yes" : "no");
+    CHECK(chdir("/boot") == 0 && getcwd(buf, sizeof buf) &&
+          strcmp(buf, "/boot") == 0);
+    CHECK(stat("posix.txt", &st) == 0);             /* relative to cwd */
+    CHECK_ERRNO(chdir("posix.txt"), ENOTDIR);
+    fd = open("/", O_RDONLY | O_DIRECTORY);
+    CHECK(fd >= 0 && openat(fd, "boot/posix.txt", O_RDONLY) == fd + 1);
+    CHECK(close(fd + 1) == 0 && fchdir(fd) == 0 && close(fd) == 0);
+    CHECK(getcwd(buf, sizeof buf) && strcmp(buf, "/") == 0);
+    CHECK_ERRNO(getcwd(buf, 1) ? 0 : -1, ERANGE);
 }
 
 static volatile sig_atomic_t got;
@@ -225,6 +312,7 @@ int main(int argc, char **argv)
     memory();
     timing();
     files();
+    boot_files();
     process(argc, argv);
     exit(failures ? 1 : 3);
 }

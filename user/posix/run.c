@@ -10,8 +10,9 @@
  * would take for its own.  This runner passes on exactly ARGS to BINARY
  * (argv[0] = BINARY), with its own "console", "timer", "vm" and "thread"
  * under the same names (the last two act on their caller, so the child
- * gets its own address space and thread), waits for it and exits with its
- * code.  Setup errors exit with 120 + a step number.
+ * gets its own address space and thread) and "boot" if it holds one (the
+ * child's /boot mount), waits for it and exits with its code.  Setup
+ * errors exit with 120 + a step number.
  */
 #include <capos/capos.h>
 #include <stdio.h>
@@ -27,13 +28,14 @@ static const struct {
     {"timer", CAPOS_TIMER_INTERFACE_ID},
     {"vm", CAPOS_VIRTUAL_MEMORY_INTERFACE_ID},
     {"thread", CAPOS_THREAD_CONTROL_INTERFACE_ID},
+    {"boot", CAPOS_BOOT_PACKAGE_INTERFACE_ID},      /* optional: the last */
 };
 #define NGRANTS (sizeof posix_grants / sizeof posix_grants[0])
 
 int main(int argc, char **argv)
 {
     struct capos_spawn_grant g[NGRANTS];
-    uint32_t spawner, handle;
+    uint32_t spawner, handle, n = 0;
     int64_t code;
     err_t e;
 
@@ -45,14 +47,16 @@ int main(int argc, char **argv)
                           &spawner) != ERR_OK)
         return 122;
     for (uint32_t i = 0; i < NGRANTS; i++) {
-        g[i] = (struct capos_spawn_grant){.name = posix_grants[i].name,
+        g[n] = (struct capos_spawn_grant){.name = posix_grants[i].name,
                                           .iface = posix_grants[i].iface,
                                           .mode = XFER_COPY};
-        if (capos_capset_find(g[i].name, g[i].iface, &g[i].cap) != ERR_OK)
+        if (capos_capset_find(g[n].name, g[n].iface, &g[n].cap) == ERR_OK)
+            n++;
+        else if (i < NGRANTS - 1)
             return 123;
     }
     const char *bin = argv[FIRST_ARG];
-    e = capos_spawner_spawn_args(spawner, bin, bin, g, NGRANTS,
+    e = capos_spawner_spawn_args(spawner, bin, bin, g, n,
                                  (const char *const *)&argv[FIRST_ARG + 1],
                                  (uint32_t)(argc - FIRST_ARG - 1), &handle);
     if (e != ERR_OK) {

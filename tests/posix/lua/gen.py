@@ -3,7 +3,10 @@
 
 Each SCRIPT (tests/posix/lua/NAME.lua) is one test: its first line is
 "-- description", every other line one `-e` chunk of `lua` (chunks share
-globals).  For each, the host's LUA runs the same chunks as `lua` (argv[0]
+globals), except a last line "@script PATH ARGS...": the script file and
+its arguments after the chunks.  "@BOOT@" stands for the /boot mount on
+capOS (the boot package's files) and for tests/posix on the host, where
+the same files are.  For each, the host's LUA runs the same chunks as `lua` (argv[0]
 "lua", TZ=UTC, an empty environment, stdout line-buffered like capOS's
 console) and its output becomes OUTDIR/expect/NAME.out, its exit code the
 test's expect=.  OUTDIR/lua_tests.capnp gets one constant per test, the
@@ -16,6 +19,7 @@ import subprocess
 import sys
 
 STDBUF = "/usr/libexec/coreutils/libstdbuf.so"
+HOST_BOOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def capnp_text(s):
@@ -44,11 +48,16 @@ def main():
             sys.exit("%s: the first line must be '-- description'" % path)
         desc = lines[0][3:]
         chunks = [l for l in lines[1:] if l.strip()]
+        script = []
+        if chunks and chunks[-1].startswith("@script "):
+            script = chunks.pop().split()[1:]
         largs = ["-e" if i % 2 == 0 else chunks[i // 2]
-                 for i in range(2 * len(chunks))]
+                 for i in range(2 * len(chunks))] + script
+        host = [a.replace("@BOOT@", HOST_BOOT) for a in largs]
+        largs = [a.replace("@BOOT@", "/boot") for a in largs]
         # coreutils' stdbuf, without its exec (which would set argv[0]).
         proc = subprocess.run(
-            ["lua"] + largs, executable=lua, stdout=subprocess.PIPE,
+            ["lua"] + host, executable=lua, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             env={"TZ": "UTC", "LD_PRELOAD": STDBUF, "_STDBUF_O": "L",
                  "_STDBUF_E": "L"})
