@@ -16,10 +16,15 @@
 #define CFG_ADDR 0xcf8
 #define CFG_DATA 0xcfc
 #define CAPS_MAX 48                 /* capability list entries followed */
+/* Where the kernel places memory BARs that the firmware left unassigned
+ * (qboot assigns none): above q35's ECAM window, below the IOAPIC. */
+#define MMIO_WINDOW_BASE 0xc0000000ull
+#define MMIO_WINDOW_END  0xfec00000ull
 
 static struct spinlock pci_lock = SPINLOCK_INIT("pci");
 static struct pci_func funcs[PCI_MAX_FUNCS];
 static uint32_t nfuncs;
+static uint64_t mmio_next = MMIO_WINDOW_BASE;
 
 static inline uint32_t inl(uint16_t port)
 {
@@ -125,6 +130,27 @@ static int size_bar(struct pci_func *pf, int i)
     return is64 ? 2 : 1;
 }
 
+/* Give BAR i of pf (memory, sized, base 0) an address in the window. */
+static void assign_bar(struct pci_func *pf, int i)
+{
+    struct pci_bar *b = &pf->bar[i];
+    uint64_t align = b->size < 4096 ? 4096 : b->size;
+    uint64_t base = (mmio_next + align - 1) & ~(align - 1);
+    if (base + b->size > MMIO_WINDOW_END || base + b->size < base) {
+        printk("pci: no room for bar%d of %02x:%02x.%u (%#llx bytes)\n", i,
+               pf->bus, pf->slot, pf->fn, (unsigned long long)b->size);
+        b->kind = PCI_BAR_NONE;
+        return;
+    }
+    uint16_t off = (uint16_t)(PCI_BAR0 + 4 * i);
+    uint32_t lo = pci_cfg_read(pf, off, 4);
+    pci_cfg_write(pf, off, 4, (uint32_t)base | (lo & 0xfu));
+    if (b->kind == PCI_BAR_MEM64)
+        pci_cfg_write(pf, (uint16_t)(off + 4), 4, (uint32_t)(base >> 32));
+    b->base = base;
+    mmio_next = base + align;
+}
+
 /* Record the MSI and MSI-X capabilities of pf. */
 static void read_caps(struct pci_func *pf)
 {
@@ -168,6 +194,10 @@ static void add_func(uint8_t bus, uint8_t slot, uint8_t fn, uint32_t id)
                       cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY));
         for (int i = 0; i < 6;)
             i += size_bar(pf, i);
+        for (int i = 0; i < 6; i++)
+            if ((pf->bar[i].kind == PCI_BAR_MEM32 ||
+                 pf->bar[i].kind == PCI_BAR_MEM64) && !pf->bar[i].base)
+                assign_bar(pf, i);
         pci_cfg_write(pf, PCI_COMMAND, 2, cmd);
         read_caps(pf);
     }
@@ -204,6 +234,12 @@ void pci_scan(void)
         printk("pci: %02x:%02x.%u %04x:%04x class %02x.%02x%s\n", pf->bus,
                pf->slot, pf->fn, pf->vendor, pf->device, pf->class_code,
                pf->subclass, pf->msix_cap ? " msi-x" : "");
+        for (int b = 0; b < 6; b++)
+            if (pf->bar[b].kind != PCI_BAR_NONE)
+                printk("pci:   bar%d %s %#llx size %#llx\n", b,
+                       pf->bar[b].kind == PCI_BAR_IO ? "io" : "mem",
+                       (unsigned long long)pf->bar[b].base,
+                       (unsigned long long)pf->bar[b].size);
     }
 }
 

@@ -4,7 +4,8 @@
  * pci_scan() walks every bus/slot/function through the legacy 0xCF8/0xCFC
  * mechanism once, before any user code runs, and records each function's
  * ids, class, BARs (sized at scan time, with decoding off) and its MSI-X
- * capability.  The table never changes afterwards, so readers need no
+ * capability; memory BARs the firmware left at 0 get an address in the
+ * kernel's MMIO window.  The table never changes afterwards, so readers need no
  * lock; config-space accesses are serialised by pci_lock inside pci.c.
  * Drivers reach a function only through a PciDevice capability
  * (kernel/obj/pcidev.c).  Design: docs/devices.md.
