@@ -120,8 +120,6 @@ endef
 POSIX_PROGRAMS :=
 POSIX_PROG_OBJS :=
 $(eval $(call posix_program,posix/hello,user/posix/hello.c))
-$(eval $(call posix_program,posix/signals,user/posix/signals.c))
-$(eval $(call posix_program,posix/nothread,user/posix/nothread.c))
 
 # ---- Lua 5.4: Debian's lua5.4 source, unmodified -------------------------
 # Built with upstream's own flags (LUA_COMPAT_5_3, as Debian does) and

@@ -1,10 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hello.c - POSIX0001: an ordinary C program on musl over the POSIX layer
- * (docs/posix.md).  Its console output is compared byte for byte with
- * tests/posix/POSIX0001.out, and its exit code with the manifest's
- * expect=; every line that depends on the machine (times, addresses) is
- * reduced to a check that prints a fixed word.
+ * hello.c - an ordinary C program on musl over the POSIX layer
+ * (docs/posix.md), in three manifest tests (the boot package has room for
+ * one binary):
+ *
+ *   POSIX0001  stdio, floats, malloc, time, files, errno...; exits with 3
+ *   POSIX0002  argv[3] = "signals": signals raised by the process, ending
+ *              in abort() (exit code 134)
+ *   POSIX0003  no ThreadControl grant: the POSIX layer prints a message
+ *              and exits with 127 before main
+ *
+ * Each test's console output is compared byte for byte with
+ * tests/posix/NAME.out, and its exit code with the manifest's expect=;
+ * every line that depends on the machine (times, addresses) is reduced to
+ * a check that prints a fixed word.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -300,6 +309,64 @@ static void process(int argc, char **argv)
     CHECK_ERRNO(kill(getpid() + 1000, SIGTERM), ESRCH);
 }
 
+static volatile sig_atomic_t count, last_code;
+
+static void on_sig2(int sig)
+{
+    count++;
+    printf("handler: %s\n", strsignal(sig));
+}
+
+static void on_info(int sig, siginfo_t *info, void *ctx)
+{
+    (void)ctx;
+    last_code = info->si_code;
+    printf("siginfo: signo %d matches: %s\n", info->si_signo,
+           info->si_signo == sig ? "yes" : "no");
+}
+
+/* POSIX0002 (argv[3] "signals"): ends in abort(), exit code 134. */
+static _Noreturn void signals_mode(void)
+{
+    sigset_t set, old;
+    struct sigaction sa;
+
+    signal(SIGUSR1, on_sig2);
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &set, &old);
+    raise(SIGUSR1);
+    printf("blocked: %d deliveries\n", (int)count);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    printf("unblocked: %d deliveries\n", (int)count);
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sig2;
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGUSR2, &sa, NULL);
+    raise(SIGUSR2);
+    sigaction(SIGUSR2, NULL, &sa);
+    printf("SA_RESETHAND: default again: %s\n",
+           sa.sa_handler == SIG_DFL ? "yes" : "no");
+
+    signal(SIGTERM, SIG_IGN);
+    raise(SIGTERM);
+    printf("SIG_IGN: still running\n");
+    raise(SIGWINCH);
+    printf("SIGWINCH by default: ignored\n");
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_info;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGHUP, &sa, NULL);
+    raise(SIGHUP);
+
+    printf("sigaction(SIGKILL): %s\n",
+           sigaction(SIGKILL, &sa, NULL) == -1 ? "refused" : "accepted");
+    printf("abort:\n");
+    abort();
+}
+
 static void bye(void)
 {
     printf("atexit: bye (%d failures)\n", failures);
@@ -307,6 +374,8 @@ static void bye(void)
 
 int main(int argc, char **argv)
 {
+    if (argc > 3 && strcmp(argv[3], "signals") == 0)
+        signals_mode();
     atexit(bye);
     formatting();
     memory();
