@@ -92,7 +92,8 @@ $(POSIX_OBJ)/prog/%.o: %.c $(MUSL_STAMP)
 
 # $(call posix_link,NAME,OBJECTS): $(BUILD)/user/NAME.elf linked from
 # OBJECTS with musl, the POSIX layer and the runtime, and checked for
-# system-call instructions.
+# system-call instructions.  The POSIX layer comes before musl: its
+# posix_spawn/posix_spawnp replace musl's.
 define posix_link
 POSIX_PROGRAMS += $(USER_OUT)/$(1).elf
 $(POSIX_OBJ)/$(1).elf: $(2) $(POSIX_CRT1) $(MUSL_STAMP) $(POSIX_LIB) \
@@ -102,7 +103,7 @@ $(POSIX_OBJ)/$(1).elf: $(2) $(POSIX_CRT1) $(MUSL_STAMP) $(POSIX_LIB) \
 	$(Q)$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	    --gc-sections --build-id=none -T $(POSIX_LDS) -o $$@ \
 	    $(POSIX_CRT1) $(MUSL_CRTI) $(2) --start-group \
-	    $(MUSL_LIB) $(POSIX_LIB) $(POSIX_RT) $(POSIX_LIBGCC) --end-group \
+	    $(POSIX_LIB) $(MUSL_LIB) $(POSIX_RT) $(POSIX_LIBGCC) --end-group \
 	    $(MUSL_CRTN)
 	$(Q)$(NOSYSCALL) $$@ capos_cap_enter capos_exit
 $(USER_OUT)/$(1).elf: $(POSIX_OBJ)/$(1).elf $(USER_STAMP)

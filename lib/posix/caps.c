@@ -26,6 +26,7 @@ void posix_caps_find(struct posix_caps *c)
     c->vm = caps_lookup("vm", CAPOS_VIRTUAL_MEMORY_INTERFACE_ID);
     c->thread = caps_lookup("thread", CAPOS_THREAD_CONTROL_INTERFACE_ID);
     c->boot = caps_lookup("boot", CAPOS_BOOT_PACKAGE_INTERFACE_ID);
+    c->spawner = caps_lookup("spawner", CAPOS_PROCESS_SPAWNER_INTERFACE_ID);
 }
 
 err_t posix_cap_console_write(uint32_t cap, const void *buf, size_t n)
@@ -130,6 +131,49 @@ err_t posix_cap_boot_read(uint32_t cap, uint64_t off, void *buf, uint32_t max,
                           uint32_t *got)
 {
     return capos_boot_read_manifest(cap, off, buf, max, got);
+}
+
+/* The caps a spawned POSIX program gets: the parent's own, by name. */
+static const struct {
+    const char *name;
+    uint64_t iface;
+} spawn_caps[] = {
+    {"console", CAPOS_CONSOLE_INTERFACE_ID},
+    {"timer", CAPOS_TIMER_INTERFACE_ID},
+    {"vm", CAPOS_VIRTUAL_MEMORY_INTERFACE_ID},
+    {"thread", CAPOS_THREAD_CONTROL_INTERFACE_ID},
+    {"boot", CAPOS_BOOT_PACKAGE_INTERFACE_ID},
+};
+#define SPAWN_CAPS (sizeof spawn_caps / sizeof spawn_caps[0])
+
+err_t posix_cap_spawn(uint32_t spawner, const char *name, const char *binary,
+                      const char *const *args, uint32_t nargs,
+                      uint32_t *handle, uint32_t *pid)
+{
+    struct capos_spawn_grant g[SPAWN_CAPS];
+    uint32_t n = 0;
+    err_t e;
+    for (uint32_t i = 0; i < SPAWN_CAPS; i++) {
+        g[n] = (struct capos_spawn_grant){.name = spawn_caps[i].name,
+                                          .iface = spawn_caps[i].iface,
+                                          .mode = XFER_COPY};
+        if (capos_capset_find(g[n].name, g[n].iface, &g[n].cap) == ERR_OK)
+            n++;
+    }
+    e = capos_spawner_spawn_args(spawner, name, binary, g, n, args, nargs,
+                                 handle);
+    if (e != ERR_OK)
+        return e;
+    if ((e = capos_process_pid(*handle, pid)) != ERR_OK)
+        capos_release(*handle);
+    return e;
+}
+
+err_t posix_cap_wait(uint32_t handle, int64_t *code)
+{
+    err_t e = capos_process_wait(handle, code);
+    capos_release(handle);
+    return e;
 }
 
 err_t posix_cap_set_fs_base(uint32_t cap, uint64_t base)

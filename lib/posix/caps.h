@@ -13,6 +13,7 @@
  *   "vm"       VirtualMemory     mmap (and so malloc)
  *   "thread"   ThreadControl     the thread pointer (TLS, errno): required
  *   "boot"     BootPackage       the read-only mount /boot
+ *   "spawner"  ProcessSpawner    posix_spawn
  *
  * A cap that is absent is CAPS_NONE; the calls that need it fail.
  */
@@ -25,7 +26,7 @@
 #define CAPS_NONE UINT32_MAX
 
 struct posix_caps {
-    uint32_t console, timer, vm, thread, boot;
+    uint32_t console, timer, vm, thread, boot, spawner;
 };
 
 /* The caps above from the process's CapSet (absent ones CAPS_NONE). */
@@ -46,6 +47,14 @@ err_t posix_cap_vm_protect(uint32_t cap, uint64_t addr, uint64_t size,
 err_t posix_cap_boot_size(uint32_t cap, uint64_t *size);
 err_t posix_cap_boot_read(uint32_t cap, uint64_t off, void *buf, uint32_t max,
                           uint32_t *got);
+/* ProcessSpawner.spawn of boot-package binary `binary` as process `name`
+ * with args[nargs] and this process's console, timer, vm, thread and boot
+ * (those it holds); *handle is the ProcessHandle, *pid its pid. */
+err_t posix_cap_spawn(uint32_t spawner, const char *name, const char *binary,
+                      const char *const *args, uint32_t nargs,
+                      uint32_t *handle, uint32_t *pid);
+/* ProcessHandle.wait, then release the handle. */
+err_t posix_cap_wait(uint32_t handle, int64_t *code);
 /* ThreadControl.setFsBase. */
 err_t posix_cap_set_fs_base(uint32_t cap, uint64_t base);
 /* The pid the kernel passed at entry. */

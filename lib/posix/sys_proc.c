@@ -9,7 +9,8 @@
  * (every id is 0) and no parent to name (getppid is 0).  The thread
  * pointer (musl's TLS and errno) is set with ThreadControl.setFsBase.
  * fork, vfork, clone and execve are not in the table (ENOSYS): processes
- * are started by a ProcessSpawner with explicit grants, never copied.
+ * are started by a ProcessSpawner with explicit grants, never copied
+ * (posix_spawn and wait4 are in spawn.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -41,14 +42,6 @@ long posix_sys_sched_yield(const long a[6])
 {
     (void)a;
     return 0;
-}
-
-/* No children can exist (no fork; spawned processes are waited for
- * through their ProcessHandle). */
-long posix_sys_wait4(const long a[6])
-{
-    (void)a;
-    return -ECHILD;
 }
 
 long posix_sys_uname(const long a[6])

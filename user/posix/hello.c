@@ -10,6 +10,9 @@
  *   POSIX0003  no ThreadControl grant: the POSIX layer prints a message
  *              and exits with 127 before main
  *
+ * POSIX0001 also spawns itself (posix_spawn) with argv[1] = "child": the
+ * child prints its arguments and exits with 7.
+ *
  * Each test's console output is compared byte for byte with
  * tests/posix/NAME.out, and its exit code with the manifest's expect=;
  * every line that depends on the machine (times, addresses) is reduced to
@@ -20,6 +23,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +31,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -367,6 +372,32 @@ static _Noreturn void signals_mode(void)
     abort();
 }
 
+/* posix_spawn of this binary from /boot, and waitpid. */
+static void spawning(void)
+{
+    char *const args[] = {"/boot/posix_hello", "child", "two words", NULL};
+    pid_t pid = 0;
+    int status = 0;
+    CHECK(posix_spawn(&pid, "/boot/posix_hello", NULL, NULL, args, NULL) == 0);
+    CHECK(pid > 0 && pid != getpid());
+    CHECK(waitpid(pid, &status, 0) == pid);
+    printf("waitpid: exited %d, status %d\n", WIFEXITED(status),
+           WEXITSTATUS(status));
+    CHECK_ERRNO(waitpid(pid, &status, 0), ECHILD);  /* already waited */
+    CHECK_ERRNO(waitpid(-1, &status, WNOHANG), EINVAL);
+    CHECK(posix_spawn(&pid, "/boot/nothing", NULL, NULL, args, NULL) == ENOENT);
+    CHECK(posix_spawn(&pid, "/etc/sh", NULL, NULL, args, NULL) == ENOENT);
+    CHECK(posix_spawn(&pid, "/", NULL, NULL, args, NULL) == EACCES);
+    CHECK(posix_spawnp(&pid, "posix_hello", NULL, NULL, args, NULL) == 0 &&
+          wait(&status) == pid && WEXITSTATUS(status) == 7);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addclose(&fa, 1);
+    CHECK(posix_spawn(&pid, "/boot/posix_hello", &fa, NULL, args, NULL) ==
+          ENOTSUP);
+    posix_spawn_file_actions_destroy(&fa);
+}
+
 static void bye(void)
 {
     printf("atexit: bye (%d failures)\n", failures);
@@ -376,12 +407,18 @@ int main(int argc, char **argv)
 {
     if (argc > 3 && strcmp(argv[3], "signals") == 0)
         signals_mode();
+    if (argc > 1 && strcmp(argv[1], "child") == 0) {
+        printf("child: argv[0] %s, %d arguments, argv[2] \"%s\"\n", argv[0],
+               argc - 1, argc > 2 ? argv[2] : "");
+        return 7;
+    }
     atexit(bye);
     formatting();
     memory();
     timing();
     files();
     boot_files();
+    spawning();
     process(argc, argv);
     exit(failures ? 1 : 3);
 }
