@@ -105,3 +105,7 @@ $(eval $(call user_program,demo/kvclient,user/demo/kvclient.c user/demo/kv.c))
 $(eval $(call user_program,demo/kvdemo,user/demo/kvdemo.c user/demo/kv.c))
 $(MANIFEST): $(USER_OUT)/demo/kvstore.elf $(USER_OUT)/demo/kvclient.elf \
         $(USER_OUT)/demo/kvdemo.elf
+
+# ---- the disk service (docs/devices.md) -------------------------------------
+$(eval $(call user_program,drivers/bootcount,user/drivers/bootcount.c user/drivers/virtio_blk.c))
+$(MANIFEST): $(USER_OUT)/drivers/bootcount.elf

@@ -405,7 +405,18 @@ struct CapGrant @0xc9f9ac6438a69115 {
       export @4 :Text;
     }
     clientOf @5 :Text;              # client facet of an own endpoint grant
+    device @6 :DeviceMatch;         # a PciDevice open of this function
   }
+}
+
+# Which PCI function a device grant opens (interfaceId must be
+# PciDevice's).  The kernel (test mode) or init (through its own
+# DeviceManager grant) opens it for the service; a function has one open
+# at a time, so two services cannot both be granted it.
+struct DeviceMatch @0x8e16888242106eef {
+  vendorId @0 :UInt16;
+  deviceId @1 :UInt16;
+  index @2 :UInt32;                 # 0 = the first function with these ids
 }
 
 # A capability a service offers to later services.

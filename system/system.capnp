@@ -19,6 +19,7 @@ const manifest :C.SystemManifest = (
     (name = "kvstore", data = embed "/user/demo/kvstore.elf"),
     (name = "kvclient", data = embed "/user/demo/kvclient.elf"),
     (name = "kvdemo", data = embed "/user/demo/kvdemo.elf"),
+    (name = "bootcount", data = embed "/user/drivers/bootcount.elf"),
   ],
   initConfig = (
     init = (
@@ -37,6 +38,10 @@ const manifest :C.SystemManifest = (
          source = (kernel = processSpawner)),
         (name = "frames", interfaceId = 0xaee7ae6b724cbb71,
          source = (kernel = frameAllocator)),
+        (name = "devices", interfaceId = 0x9e2ef5d78d77084a,
+         source = (kernel = deviceManager)),
+        (name = "notifications", interfaceId = 0xe24502169942fdb8,
+         source = (kernel = notificationFactory)),
       ],
     ),
     # The key-value demo (docs/ipc.md): kvstore serves KeyValue on two
@@ -47,6 +52,18 @@ const manifest :C.SystemManifest = (
     # export serves (KeyValue; the kernel checks this at boot); the cap the
     # child gets is a ClientEndpoint facet and its CapSet entry says so.
     services = [
+      # The virtio-blk disk (docs/devices.md): the driver gets exactly its
+      # PCI function and a NotificationFactory, and keeps a boot counter on
+      # the disk (`make run` attaches build/disk.img).
+      (name = "disk", binary = "bootcount",
+       grants = [
+         (name = "console", interfaceId = 0xf8cb04023b505d3c,
+          source = (kernel = console)),
+         (name = "disk", interfaceId = 0x9471894f5045b972,
+          source = (device = (vendorId = 0x1af4, deviceId = 0x1042))),
+         (name = "notifications", interfaceId = 0xe24502169942fdb8,
+          source = (kernel = notificationFactory)),
+       ]),
       (name = "kvstore", binary = "kvstore",
        grants = [
          (name = "console", interfaceId = 0xf8cb04023b505d3c,
