@@ -15,6 +15,8 @@ UTEST_BAD := truncated magic wx kernel_vaddr filesz entry dynamic
 
 $(foreach t,$(UTEST_PLAIN),$(eval $(call user_program,tests/$(t),user/tests/$(t).c)))
 $(eval $(call user_program,tests/vblk,user/tests/vblk.c user/drivers/virtio_blk.c))
+$(eval $(call user_program,tests/vblk_grant,user/tests/vblk_grant.c user/drivers/virtio_blk.c))
+$(eval $(call user_program,tests/vblk_crash,user/tests/vblk_crash.c user/drivers/virtio_blk.c))
 
 # One binary per fault kind, from user/tests/faults.c with -DFAULT_<KIND>.
 define fault_program
@@ -29,7 +31,7 @@ $(foreach f,$(UTEST_FAULTS),$(eval $(call fault_program,$(f))))
 $(USER_OUT)/tests/bad_%.elf: $(USER_OUT)/tests/exit_code.elf tools/mkbadelf.py
 	$(Q)python3 tools/mkbadelf.py $< $* $@
 
-UTEST_ELFS := $(addprefix $(USER_OUT)/tests/,$(addsuffix .elf,$(UTEST_PLAIN) vblk \
+UTEST_ELFS := $(addprefix $(USER_OUT)/tests/,$(addsuffix .elf,$(UTEST_PLAIN) vblk vblk_grant vblk_crash \
         $(addprefix fault_,$(UTEST_FAULTS)) $(addprefix bad_,$(UTEST_BAD))))
 
 TEST_MANIFEST := $(BUILD)/manifest-tests.bin
