@@ -247,35 +247,52 @@ bool endpoint_return_op(struct process *p, const struct ring_sqe *sqe,
 
 /* ---- a caller exits -------------------------------------------------------------- */
 
+/* Mark call's caller gone; true if it was still queued (then it is off
+ * the queue and belongs to the caller of this). */
+static bool call_orphan(struct ep_call *call)
+{
+    struct ep_core *core = call->core;
+    bool queued = false;
+    uint64_t f = spin_lock_irqsave(&core->lock);
+    call->caller_gone = true;
+    for (struct ep_call **pp = &core->q_head; *pp; pp = &(*pp)->next)
+        if (*pp == call) {
+            *pp = call->next;
+            core->queued--;
+            queued = true;
+            break;
+        }
+    if (queued) {
+        core->q_tail = NULL;
+        for (struct ep_call *c = core->q_head; c; c = c->next)
+            core->q_tail = c;
+    }
+    spin_unlock_irqrestore(&core->lock, f);
+    return queued;
+}
+
+/* Two passes: first every call is marked orphaned (and the queued ones
+ * unlinked), then the queued ones are undone.  Undoing a call's transfers
+ * may destroy an Endpoint whose queue held another of p's calls; by then
+ * that call is either ours already or orphaned, never freed under us. */
 void endpoint_proc_exit(struct process *p)
 {
     uint64_t f = spin_lock_irqsave(&p->lock);
-    struct ep_call *list = p->calls;
+    struct ep_call *list = p->calls, *cancel = NULL;
     p->calls = NULL;
     spin_unlock_irqrestore(&p->lock, f);
     while (list) {
-        struct ep_call *call = list, *next = call->pnext;
-        struct ep_core *core = call->core;
-        bool queued = false;
-        f = spin_lock_irqsave(&core->lock);
-        call->caller_gone = true;
-        for (struct ep_call **pp = &core->q_head; *pp; pp = &(*pp)->next)
-            if (*pp == call) {
-                *pp = call->next;
-                core->queued--;
-                queued = true;
-                break;
-            }
-        if (queued) {
-            core->q_tail = NULL;
-            for (struct ep_call *c = core->q_head; c; c = c->next)
-                core->q_tail = c;
+        struct ep_call *call = list;
+        list = call->pnext;
+        if (call_orphan(call)) {
+            call->next = cancel;
+            cancel = call;
         }
-        spin_unlock_irqrestore(&core->lock, f);
-        if (queued) {
-            xfer_abort(p, &call->x);
-            ep_call_free(call);
-        }
-        list = next;
+    }
+    while (cancel) {
+        struct ep_call *call = cancel;
+        cancel = call->next;
+        xfer_abort(p, &call->x);
+        ep_call_free(call);
     }
 }

@@ -54,6 +54,7 @@ static void proc_release_resources(struct process *p)
         cap_table_release_all(&p->caps);
         kfree(p->cap_slots);
         p->cap_slots = NULL;
+        kobj_reap();            /* destroy hooks run with no lock held */
     }
     procwait_cancel_all(p);
     memobj_proc_exit(p);        /* before vm_destroy: drops mapped objects */
