@@ -81,33 +81,17 @@ bool endpoint_recv_op(struct process *p, const struct ring_sqe *sqe,
             if (r)
                 ep_core_requeue_front(core, call);
             else
-                ep_core_receive(core, call);
+                ep_core_receive(core, call, p);
             cqe->call_id = r ? 0 : call->call_id;
-            spin_unlock_irqrestore(&core->lock, f);
             if (r)
-                *cqe = (struct ring_cqe){.result = CAP_ERR_INVALID_RESULT_BUFFER,
-                                         .aux = r};
+                *cqe = ep_recv_error(r, call);
+            spin_unlock_irqrestore(&core->lock, f);
         } else {
             post = recv_park(p, core, sqe, cqe);
         }
     }
     ep_core_put(core);
     return post;
-}
-
-/* Take the received call `id` off core's received list, or NULL. */
-static struct ep_call *core_take_received(struct ep_core *core, uint32_t id)
-{
-    struct ep_call *found = NULL;
-    uint64_t f = spin_lock_irqsave(&core->lock);
-    for (struct ep_call **pp = &core->received; *pp; pp = &(*pp)->next)
-        if ((*pp)->call_id == id) {
-            found = *pp;
-            *pp = found->next;
-            break;
-        }
-    spin_unlock_irqrestore(&core->lock, f);
-    return found;
 }
 
 /* The error code of a server's CapException reply (ERR_BADFORMAT if the
@@ -217,7 +201,7 @@ bool endpoint_return_op(struct process *p, const struct ring_sqe *sqe,
         *cqe = (struct ring_cqe){.result = CAP_ERR_INVOKE_FAILED, .aux = r};
         return true;
     }
-    struct ep_call *call = core_take_received(core, sqe->call_id);
+    struct ep_call *call = ep_served_take(core, sqe->call_id, p);
     if (!call) {
         *cqe = (struct ring_cqe){.result = CAP_ERR_INVOKE_FAILED,
                                  .aux = ERR_NOTFOUND};
@@ -233,8 +217,7 @@ bool endpoint_return_op(struct process *p, const struct ring_sqe *sqe,
         if (bad)
             *cqe = (struct ring_cqe){.result = bad, .aux = aux};
         uint64_t f = spin_lock_irqsave(&core->lock);
-        call->next = core->received;    /* the server may try again */
-        core->received = call;
+        ep_served_add(core, call, p);   /* the server may try again */
         spin_unlock_irqrestore(&core->lock, f);
     } else {
         return_finish(p, call, reply, sqe, &x, cqe);
@@ -277,6 +260,7 @@ static bool call_orphan(struct ep_call *call)
  * that call is either ours already or orphaned, never freed under us. */
 void endpoint_proc_exit(struct process *p)
 {
+    ep_served_proc_exit(p);
     uint64_t f = spin_lock_irqsave(&p->lock);
     struct ep_call *list = p->calls, *cancel = NULL;
     p->calls = NULL;

@@ -282,6 +282,23 @@ void proc_activate(struct process *p)
     arch_set_fs_base(p && p->thread ? p->thread->fs_base : 0);
 }
 
+void proc_exit_request(struct process *p, int64_t code, const char *reason)
+{
+    uint64_t f = spin_lock_irqsave(&p->lock);
+    if (!p->exit_requested) {
+        p->exit_requested = true;
+        p->exit_req_code = code;
+        p->exit_req_reason = reason;
+    }
+    spin_unlock_irqrestore(&p->lock, f);
+}
+
+void proc_exit_if_requested(struct process *p)
+{
+    if (p->exit_requested)
+        proc_exit(p, p->exit_req_code, p->exit_req_reason);
+}
+
 void proc_exit(struct process *p, int64_t code, const char *reason)
 {
     assert(p != NULL);

@@ -113,7 +113,7 @@ static void ring_drain(struct process *p)
     struct ring_sqe sqe[RING_DRAIN_MAX];
     struct ring_cqe cqe[RING_DRAIN_MAX];
     uint32_t n = ring_take(p, sqe, RING_DRAIN_MAX), posts = 0;
-    for (uint32_t i = 0; i < n; i++)
+    for (uint32_t i = 0; i < n && !p->exit_requested; i++)
         posts += ring_run(p, &sqe[i], &cqe[posts]);
     if (!posts)
         return;
@@ -158,6 +158,8 @@ int64_t cap_enter(struct process *p, uint64_t min_complete,
     if (min_complete > RING_CQ_ENTRIES)
         return CAP_ERR_INVALID_REQUEST;
     ring_drain(p);
+    if (p->exit_requested)
+        return 0;               /* the syscall path carries the exit out */
     uint32_t avail = ring_cq_available(&p->ring, p->ring_kva);
     if (avail < min_complete && timeout_ns != 0) {
         cap_enter_wait(p, thread_current(), (uint32_t)min_complete, timeout_ns);
