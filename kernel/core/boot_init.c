@@ -288,6 +288,25 @@ static err_t run_test_process(capos_service_entry_r s, int64_t *code,
     return ERR_OK;
 }
 
+/* args[2] = "reason=<prefix>": the exit reason must start with it; true
+ * if there is none or it matches. */
+static bool reason_ok(capos_service_entry_r s, const char *reason)
+{
+    struct capnp_list args = capos_service_entry_get_args(s);
+    struct capnp_ptr p2 = capnp_list_ptr(&args, 2);
+    static const struct capnp_text none = {"", 0};
+    struct capnp_text e = capnp_list_len(&args) > 2
+                              ? capnp_ptr_read_text(&p2, none) : none;
+    if (e.len < 7 || memcmp(e.str, "reason=", 7) != 0)
+        return true;
+    bool ok = strlen(reason) >= e.len - 7 &&
+              memcmp(reason, e.str + 7, e.len - 7) == 0;
+    if (!ok)
+        printk("  exit reason \"%s\", expected \"%.*s...\"\n", reason,
+               (int)(e.len - 7), e.str + 7);
+    return ok;
+}
+
 /* Run one test service; true if it passed. */
 static bool run_one_test(capos_service_entry_r s)
 {
@@ -310,6 +329,7 @@ static bool run_one_test(capos_service_entry_r s)
         if (!ok)
             printk("  exit code %lld (%s), expected %lld%s\n", (long long)code,
                    reason, (long long)want, r ? "; could not start" : "");
+        ok = reason_ok(s, reason) && ok;
     }
     if (leak)
         print_leaks(&before, &after);
