@@ -73,6 +73,9 @@ suite-host-$(1): $(BUILD)/host/$(1)
 endef
 
 include $(sort $(wildcard mk/*.mk))
+# Header dependencies of every user object, once every fragment has added
+# its programs (editing a header rebuilds, relinks and re-embeds them).
+-include $(USER_LIB_OBJS:.o=.d) $(USER_ALL_OBJS:.o=.d) $(USER_CRT0:.o=.d)
 
 # ---- top-level targets ------------------------------------------------------
 .PHONY: all deps test test-host clean

@@ -35,17 +35,27 @@ $(CAPNPC_ASAN): $(CAPNPC_DEPS)
 # ---- generated headers ------------------------------------------------------
 SCHEMA_FILES := $(sort $(wildcard schema/*.capnp))
 GEN_HEADERS := $(patsubst schema/%.capnp,$(BUILD)/gen/%.capnp.h,$(SCHEMA_FILES))
+# The typed RPC headers (handles, client stubs; user space only), written by
+# the same run for schemas with interfaces.
+GEN_RPC_HEADERS := $(BUILD)/gen/capos.capnp.rpc.h
+GEN_HEADERS += $(GEN_RPC_HEADERS)
 
-$(BUILD)/gen/%.capnp.h: schema/%.capnp $(CAPNPC)
+$(BUILD)/gen/%.capnp.h $(BUILD)/gen/%.capnp.rpc.h: schema/%.capnp $(CAPNPC)
 	@mkdir -p $(@D)
 	capnp compile -o$(abspath $(CAPNPC)):$(@D) $<
 
 # Each generated header compiled alone, freestanding, with the selected CC.
 GEN_CHECK_OBJS := $(patsubst $(BUILD)/gen/%.h,$(BUILD)/check/$(COMPILER)/gen/%.o,\
-                  $(GEN_HEADERS) $(BUILD)/gen/gen_test.capnp.h)
+                  $(filter-out %.rpc.h,$(GEN_HEADERS)) $(BUILD)/gen/gen_test.capnp.h)
 $(BUILD)/check/$(COMPILER)/gen/%.o: $(BUILD)/gen/%.h
 	@mkdir -p $(@D)
 	echo '#include "$*.h"' | $(CC) $(FREE_CFLAGS) -x c -c -o $@ -
+# The RPC headers alone, as user programs compile them.
+GEN_CHECK_OBJS += $(patsubst $(BUILD)/gen/%.h,$(BUILD)/check/$(COMPILER)/rpc/%.o,\
+                  $(GEN_RPC_HEADERS) $(BUILD)/gen/gen_test.capnp.rpc.h)
+$(BUILD)/check/$(COMPILER)/rpc/%.o: $(BUILD)/gen/%.h $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	echo '#include "$*.h"' | $(CC) $(USER_CFLAGS) -x c -c -o $@ -
 
 .PHONY: capnpc capnpc-check capnpc-bootstrap-update manifest
 capnpc: $(CAPNPC) $(GEN_HEADERS)
@@ -87,7 +97,8 @@ $(MANIFEST): system/system.capnp schema/capos.capnp \
 CAPNPC_T := tests/host/capnpc
 CAPNPC_TGEN := $(BUILD)/gen/capnpc-test
 
-$(BUILD)/gen/gen_test.capnp.h: $(CAPNPC_T)/gen_test.capnp $(CAPNPC)
+$(BUILD)/gen/gen_test.capnp.h $(BUILD)/gen/gen_test.capnp.rpc.h &: \
+        $(CAPNPC_T)/gen_test.capnp $(CAPNPC)
 	@mkdir -p $(@D)
 	capnp compile -o$(abspath $(CAPNPC)):$(@D) $<
 

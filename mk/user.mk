@@ -80,14 +80,16 @@ $(MANIFEST): $(USER_OUT)/init.elf
 user: $(USER_PROGRAMS)
 all: user
 
--include $(USER_LIB_OBJS:.o=.d) $(USER_ALL_OBJS:.o=.d) $(USER_CRT0:.o=.d)
+# Dependency files are read by the Makefile after every fragment, so that
+# programs added by later fragments (utests.mk, bench.mk) are covered.
 
 # ---- host tests -----------------------------------------------------------
 # The portable parts of lib/capos and lib/libc, against a fake kernel.
 USER_HOST_SRCS := lib/capos/ring.c lib/capos/call.c lib/capos/rt.c \
         lib/capos/capset.c lib/capos/exception.c lib/capos/msg.c \
-        lib/capos/kcall.c lib/capos/console.c lib/capos/kcaps.c \
+        lib/capos/console.c lib/capos/kcaps.c \
         lib/capos/ipc_call.c lib/capos/server.c lib/capos/spawn.c \
+        lib/capos/client.c lib/capos/serve.c \
         lib/libc/heap.c lib/libc/bufout.c \
         lib/common/string.c lib/common/fmt.c $(CAPNP_SRCS) \
         kernel/proc/elf.c $(sort $(wildcard tests/host/user/*.c))
@@ -95,13 +97,13 @@ $(eval $(call host_test,user,$(USER_HOST_SRCS)))
 $(BUILD)/host/user: HOST_CFLAGS += -Ilib/capos/include \
         -DUSER_TEST_INIT_ELF='"$(USER_OUT)/init.elf"'
 $(BUILD)/host/user: $(USER_OUT)/init.elf
-$(BUILD)/host/user: $(BUILD)/gen/capos.capnp.h \
+$(BUILD)/host/user: $(BUILD)/gen/capos.capnp.h $(GEN_RPC_HEADERS) \
         $(wildcard lib/capos/include/capos/*.h lib/capos/*.h lib/libc/*.h \
                    tests/host/user/*.h)
 
 # ---- the key-value demo (system/system.capnp, docs/ipc.md) -----------------
 $(eval $(call user_program,demo/kvstore,user/demo/kvstore.c))
-$(eval $(call user_program,demo/kvclient,user/demo/kvclient.c user/demo/kv.c))
-$(eval $(call user_program,demo/kvdemo,user/demo/kvdemo.c user/demo/kv.c))
+$(eval $(call user_program,demo/kvclient,user/demo/kvclient.c))
+$(eval $(call user_program,demo/kvdemo,user/demo/kvdemo.c))
 $(MANIFEST): $(USER_OUT)/demo/kvstore.elf $(USER_OUT)/demo/kvclient.elf \
         $(USER_OUT)/demo/kvdemo.elf
