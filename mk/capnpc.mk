@@ -36,11 +36,15 @@ $(CAPNPC_ASAN): $(CAPNPC_DEPS)
 SCHEMA_FILES := $(sort $(wildcard schema/*.capnp))
 GEN_HEADERS := $(patsubst schema/%.capnp,$(BUILD)/gen/%.capnp.h,$(SCHEMA_FILES))
 # The typed RPC headers (handles, client stubs; user space only), written by
-# the same run for schemas with interfaces.
-GEN_RPC_HEADERS := $(BUILD)/gen/capos.capnp.rpc.h
+# the same run of the generator.
+GEN_RPC_HEADERS := $(patsubst schema/%.capnp,$(BUILD)/gen/%.capnp.rpc.h,$(SCHEMA_FILES))
 GEN_HEADERS += $(GEN_RPC_HEADERS)
 
-$(BUILD)/gen/%.capnp.h $(BUILD)/gen/%.capnp.rpc.h: schema/%.capnp $(CAPNPC)
+# Interface ids by name for manifests (`using Id = import "/capos.ids.capnp"`).
+GEN_IDS := $(patsubst schema/%.capnp,$(BUILD)/gen/%.ids.capnp,$(SCHEMA_FILES))
+
+$(BUILD)/gen/%.capnp.h $(BUILD)/gen/%.capnp.rpc.h $(BUILD)/gen/%.ids.capnp: \
+        schema/%.capnp $(CAPNPC)
 	@mkdir -p $(@D)
 	capnp compile -o$(abspath $(CAPNPC)):$(@D) $<
 
@@ -87,11 +91,14 @@ $(MANIFEST_PLACEHOLDER)/user/init.elf:
 	@mkdir -p $(@D)
 	printf 'capOS placeholder: no user/init.elf built yet\n' > $@
 
-$(MANIFEST): system/system.capnp schema/capos.capnp \
+# SYSTEM=file boots another manifest (docs/tutorial.md); the default is
+# the demo.  Manifests import the generated ids (-I$(BUILD)/gen).
+SYSTEM ?= system/system.capnp
+$(MANIFEST): $(SYSTEM) system/common.capnp schema/capos.capnp $(GEN_IDS) \
              $(MANIFEST_PLACEHOLDER)/user/init.elf
 	@mkdir -p $(@D) $(BUILD)/user
-	capnp eval -b -I$(BUILD) -I$(MANIFEST_PLACEHOLDER) system/system.capnp \
-	    manifest > $@.tmp && mv $@.tmp $@
+	capnp eval -b -I$(BUILD) -I$(BUILD)/gen -I. -I$(MANIFEST_PLACEHOLDER) \
+	    $(SYSTEM) manifest > $@.tmp && mv $@.tmp $@
 
 # ---- tests --------------------------------------------------------------------
 CAPNPC_T := tests/host/capnpc

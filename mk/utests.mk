@@ -32,9 +32,9 @@ UTEST_ELFS := $(addprefix $(USER_OUT)/tests/,$(addsuffix .elf,$(UTEST_PLAIN) \
         $(addprefix fault_,$(UTEST_FAULTS)) $(addprefix bad_,$(UTEST_BAD))))
 
 TEST_MANIFEST := $(BUILD)/manifest-tests.bin
-$(TEST_MANIFEST): system/tests.capnp schema/capos.capnp $(UTEST_ELFS)
+$(TEST_MANIFEST): system/tests.capnp schema/capos.capnp $(GEN_IDS) $(UTEST_ELFS)
 	@echo "  CAPNP   $@"
-	$(Q)capnp eval -b -I$(BUILD) system/tests.capnp manifest > $@.tmp && mv $@.tmp $@
+	$(Q)capnp eval -b -I$(BUILD) -I$(BUILD)/gen system/tests.capnp manifest > $@.tmp && mv $@.tmp $@
 
 all: $(TEST_MANIFEST)
 
@@ -48,9 +48,9 @@ suite-manifest: $(KTEST_ELF) $(TEST_MANIFEST)
 # boot with a precise message (cases in tests/system/cases.txt).
 BAD_MANIFESTS := $(patsubst tests/system/manifests/%.capnp,$(BUILD)/manifests/%.bin,\
         $(wildcard tests/system/manifests/*.capnp)) $(BUILD)/manifests/garbage.bin
-$(BUILD)/manifests/%.bin: tests/system/manifests/%.capnp schema/capos.capnp $(USER_OUT)/init.elf
+$(BUILD)/manifests/%.bin: tests/system/manifests/%.capnp schema/capos.capnp $(GEN_IDS) $(USER_OUT)/init.elf
 	@mkdir -p $(@D)
-	$(Q)capnp eval -b -I$(BUILD) $< manifest > $@.tmp && mv $@.tmp $@
+	$(Q)capnp eval -b -I$(BUILD) -I$(BUILD)/gen $< manifest > $@.tmp && mv $@.tmp $@
 $(BUILD)/manifests/garbage.bin:
 	@mkdir -p $(@D)
 	$(Q)printf '\001\000\000\000\377\377\377\177garbage!garbage!' > $@

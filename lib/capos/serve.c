@@ -11,7 +11,9 @@
  * completion is then taken by its own user_data; a failed RETURN (the
  * caller died: DISCONNECTED) is counted, never fatal.  Sessions live in a
  * fixed table: a session is opened at its first call and forgotten at its
- * session-closed event.
+ * session-closed event.  A call too large for the 8 KiB receive buffer
+ * stays queued in the kernel (RECV fails with TOOSMALL); it is then taken
+ * into one 64 KiB buffer and served like any other.
  */
 #include <capos.capnp.h>
 #include <capos/msg.h>
@@ -23,7 +25,13 @@
 #define SERVE_RET_UD (UINT64_MAX - 65)
 #define EXC_WORDS 32
 
+#define SERVE_BIG_UD (UINT64_MAX - 66)
+/* Params up to the kernel's CALL limit (64 KiB), with header and caps. */
+#define BIG_WORDS ((65536 + sizeof(struct ring_recv_info) + \
+                    RING_MAX_XFER * sizeof(struct ring_cap_rec)) / 8)
+
 static uint64_t serve_rbuf[CAPOS_SERVE_MAX_EPS][CAPOS_SERVE_RECV_WORDS];
+static uint64_t serve_big[BIG_WORDS];   /* for a call too large for rbuf */
 static uint64_t serve_reply[CAPOS_SERVE_REPLY_WORDS];
 
 int capos_serve_fail(void *ctx, err_t code, const char *why)
@@ -193,6 +201,29 @@ static err_t event(struct capos_server *s, uint32_t i,
     return e == ERR_OK ? capos_ring_flush(capos_rt_ring()) : e;
 }
 
+/* The call waiting on endpoint i did not fit its receive buffer: take
+ * it (or whatever comes first) into the large one, synchronously. */
+static err_t recv_big(const struct capos_server *s, uint32_t i,
+                      struct capos_request *req)
+{
+    struct ring_sqe sqe;
+    struct ring_cqe cqe;
+    err_t e;
+
+    memset(&sqe, 0, sizeof(sqe));
+    sqe.opcode = RING_OP_RECV;
+    sqe.cap_id = s->eps[i].ep;
+    sqe.flags = SQE_F_RECV_EVENTS;
+    sqe.result_addr = (uint64_t)(uintptr_t)serve_big;
+    sqe.result_len = sizeof(serve_big);
+    sqe.user_data = SERVE_BIG_UD;
+    if ((e = capos_ring_submit(capos_rt_ring(), &sqe)) != ERR_OK ||
+        (e = capos_ring_wait(capos_rt_ring(), SERVE_BIG_UD,
+                             CAP_ENTER_NO_TIMEOUT, &cqe)) != ERR_OK)
+        return e;
+    return capos_server_parse(&cqe, serve_big, sizeof(serve_big), req);
+}
+
 err_t capos_serve(struct capos_server *s)
 {
     struct capos_request req;
@@ -214,8 +245,11 @@ err_t capos_serve(struct capos_server *s)
         uint32_t i = (uint32_t)(cqe.user_data - SERVE_UD(0));
         if (cqe.user_data < SERVE_UD(0) || i >= s->neps)
             continue;              /* someone else's completion */
-        if ((e = capos_server_parse(&cqe, serve_rbuf[i],
-                                    sizeof(serve_rbuf[i]), &req)) != ERR_OK)
+        e = capos_server_parse(&cqe, serve_rbuf[i], sizeof(serve_rbuf[i]),
+                               &req);
+        if (e == ERR_TOOSMALL)
+            e = recv_big(s, i, &req);
+        if (e != ERR_OK)
             break;
         if (req.event == 0)
             s->idle_mask &= ~(1u << i);

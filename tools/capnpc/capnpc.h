@@ -147,5 +147,5 @@ void iface_emit_doc(struct gen *g, const char *doc);
 
 /* ---- emit_client.c ---- */
 /* Write <file>.capnp.rpc.h (handles, client stubs, service tables) for the
- * interfaces among v[n]; true if there are none or it was written. */
+ * interfaces among v[n]; true if it was written. */
 bool emit_rpc_file(struct gen *g, struct gen_node **v, size_t n);

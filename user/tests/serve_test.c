@@ -7,8 +7,9 @@
  * otherwise), after the calls queued before it.  Through its own facet
  * the driver checks the documented errors: another interface's method
  * (WRONGTYPE, never reaching the server), a result too large for its
- * buffer (TOOSMALL), a malformed request and an unknown method (precise
- * exceptions, the server goes on), then releases its facet: the last
+ * buffer (TOOSMALL), a malformed request, params larger than the
+ * server's receive buffer and an unknown method (precise exceptions, the
+ * server goes on), then releases its facet: the last
  * one, so the server gets "no more clients" and exits 0.  A second
  * server stops after one call: a call after its exit is DISCONNECTED.
  */
@@ -81,6 +82,13 @@ static void errors(struct capos_key_value kv)
     CHECK_EQ(c.aux, ERR_BADFORMAT);
     CHECK_EQ(capos_exception_decode(&c, rep.buf, 512, &ex), ERR_OK);
     CHECK(!strcmp(ex.message, "malformed params"));
+    /* Params larger than the server's 8 KiB receive buffer: served
+     * (refused by the handler), and the server goes on. */
+    static char huge[9000];
+    static CAPOS_REPLY(bigrep, 1200);
+    CHECK_EQ(capos_key_value_put(kv, "h", 1, huge, sizeof huge, NULL, &bigrep),
+             ERR_INVAL);
+    CHECK(!strcmp(capos_reply_message(&bigrep), "bad key or value"));
     s.method_id = 40;
     s.len = 0;
     c = raw(s);

@@ -27,7 +27,8 @@
 
 #define CAPOS_SERVE_MAX_EPS 4
 #define CAPOS_SERVE_MAX_SESSIONS 64
-#define CAPOS_SERVE_RECV_WORDS 1056   /* params up to 8 KiB (+ header, caps) */
+#define CAPOS_SERVE_RECV_WORDS 1056   /* params up to 8 KiB (+ header, caps);
+                                       * larger ones go through a 64 KiB buffer */
 #define CAPOS_SERVE_REPLY_WORDS 1024  /* results up to 8 KiB */
 
 struct capnpc_method;
