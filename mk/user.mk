@@ -38,9 +38,8 @@ USER_LIB := $(USER_OBJ)/libcapos.a
 USER_PROGRAMS :=
 
 # $(BUILD)/user/ holds one compiler's programs: switching CC re-copies.
-USER_STAMP := $(USER_OUT)/.compiler
-$(shell mkdir -p $(USER_OUT); [ "$$(cat $(USER_STAMP) 2>/dev/null)" = \
-    "$(COMPILER)" ] || echo $(COMPILER) > $(USER_STAMP))
+USER_STAMP := $(COMPILER_STAMP)
+$(shell mkdir -p $(USER_OUT))
 
 $(USER_OBJ)/%.o: %.c | $(GEN_HEADERS)
 	@mkdir -p $(@D)
