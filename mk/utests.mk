@@ -9,6 +9,7 @@ UTEST_PLAIN += ipc_basic ipc_queue ipc_xfer ipc_revoke ipc_server_exit \
 UTEST_PLAIN += mem_basic mem_errors mem_subrange mem_vmem mem_fault_unmapped \
         mem_fault_rx
 UTEST_PLAIN += args notify notify_child dev ipc_teardown ipc_served
+UTEST_PLAIN += typed serve_test serve_server serve_client
 UTEST_FAULTS := null kernel_read write_ro write_capset exec_data stack_overflow \
         priv ud bp div noncanon_jump x87
 UTEST_BAD := truncated magic wx kernel_vaddr filesz entry dynamic
@@ -35,9 +36,9 @@ UTEST_ELFS := $(addprefix $(USER_OUT)/tests/,$(addsuffix .elf,$(UTEST_PLAIN) vbl
         $(addprefix fault_,$(UTEST_FAULTS)) $(addprefix bad_,$(UTEST_BAD))))
 
 TEST_MANIFEST := $(BUILD)/manifest-tests.bin
-$(TEST_MANIFEST): system/tests.capnp schema/capos.capnp $(UTEST_ELFS)
+$(TEST_MANIFEST): system/tests.capnp schema/capos.capnp $(GEN_IDS) $(UTEST_ELFS)
 	@echo "  CAPNP   $@"
-	$(Q)capnp eval -b -I$(BUILD) system/tests.capnp manifest > $@.tmp && mv $@.tmp $@
+	$(Q)capnp eval -b -I$(BUILD) -I$(BUILD)/gen system/tests.capnp manifest > $@.tmp && mv $@.tmp $@
 
 all: $(TEST_MANIFEST)
 
@@ -56,9 +57,9 @@ suite-manifest: $(KTEST_ELF) $(TEST_MANIFEST) $(TEST_DISK)
 # boot with a precise message (cases in tests/system/cases.txt).
 BAD_MANIFESTS := $(patsubst tests/system/manifests/%.capnp,$(BUILD)/manifests/%.bin,\
         $(wildcard tests/system/manifests/*.capnp)) $(BUILD)/manifests/garbage.bin
-$(BUILD)/manifests/%.bin: tests/system/manifests/%.capnp schema/capos.capnp $(USER_OUT)/init.elf
+$(BUILD)/manifests/%.bin: tests/system/manifests/%.capnp schema/capos.capnp $(GEN_IDS) $(USER_OUT)/init.elf
 	@mkdir -p $(@D)
-	$(Q)capnp eval -b -I$(BUILD) $< manifest > $@.tmp && mv $@.tmp $@
+	$(Q)capnp eval -b -I$(BUILD) -I$(BUILD)/gen $< manifest > $@.tmp && mv $@.tmp $@
 $(BUILD)/manifests/garbage.bin:
 	@mkdir -p $(@D)
 	$(Q)printf '\001\000\000\000\377\377\377\177garbage!garbage!' > $@

@@ -122,9 +122,13 @@ interface VirtualMemory @0xc14155ea5afc726c {
 # Server side of an IPC endpoint.  RECV and RETURN are ring opcodes on this
 # capability (abi/ring.h), not methods; CALL on it invokes the methods below.
 interface Endpoint @0xd2ad96124f979c7f {
-  makeClient @0 () -> (client :ClientEndpoint);
-  # Mint a client facet that can only CALL this endpoint.
-  # errors: QUOTA, REVOKED.
+  makeClient @0 (interfaceId :UInt64) -> (client :ClientEndpoint);
+  # Mint a client facet (one session) that can only CALL this endpoint.
+  # `interfaceId` is the interface the server serves through it (0: none
+  # stated): the facet's cap-table and CapSet entries carry it, and a CALL
+  # stating another interface fails with WRONGTYPE before it is queued.
+  # errors: INVAL (interfaceId is a kernel object's interface), NOMEM,
+  # QUOTA, REVOKED.
   pending @1 () -> (count :UInt32);
   # Pending calls not yet received.  errors: none.
   revokeClients @2 () -> ();
@@ -459,10 +463,11 @@ interface KeyValue @0x8c1fbf3213d3a8cb {
   # Remove `key`.  errors: INVAL (bad key), NOTFOUND.
   list @3 () -> (keys :List(Text));
   # Every key, in insertion order.  errors: none.
-  shutdown @4 () -> (served :UInt32);
-  # Stop the server after this answer; `served` counts the calls it
-  # answered.  Accepted only on the server's admin endpoint; errors: PERM
-  # (called through the ordinary KeyValue endpoint).
+  stats @4 () -> (served :UInt32, sessions :UInt32);
+  # Calls answered so far and sessions open now.  Accepted only on the
+  # server's admin endpoint; errors: PERM (called through the ordinary
+  # KeyValue endpoint).  (The server stops by itself once no client facet
+  # is left: there is no shutdown method.)
   putShared @5 (key :Text, value :MemoryObject, size :UInt64)
       -> (checksum :UInt64);
   # Store a large value without copying it: the server maps `value`

@@ -9,7 +9,6 @@
  * (used ring, status bytes, read data) is read once into private memory
  * before it is trusted: a used id outside the slots in flight is ignored.
  */
-#include <capos/mem.h>
 #include <string.h>
 #include "devcall.h"
 #include "virtio_blk.h"
@@ -148,9 +147,9 @@ static err_t map_cap(uint32_t dev, const struct vcap *c, uint8_t *maps[6],
         uint64_t pages, size, addr;
         err_t e = dev_bar(dev, c->bar, &mo);
         if (!e)
-            e = capos_memobj_info(mo, &pages, &size);
+            e = capos_memory_object_info(CAPOS_HANDLE(capos_memory_object, mo), &pages, &size, NULL, NULL);
         if (!e)
-            e = capos_memobj_map(mo, 0, 0, size, 3, &addr);
+            e = capos_memory_object_map(CAPOS_HANDLE(capos_memory_object, mo), 0, 0, size, 3, &addr, NULL);
         if (e)
             return e;
         maps[c->bar] = (uint8_t *)(uintptr_t)addr;
@@ -221,7 +220,7 @@ static err_t setup_queue(struct vblk *b, uint32_t factory)
     uint64_t addr;
     err_t e = dev_dma_alloc(b->dev, DMA_PAGES, &mo, &b->dma_addr);
     if (!e)
-        e = capos_memobj_map(mo, 0, 0, (uint64_t)DMA_PAGES * PAGE, 3, &addr);
+        e = capos_memory_object_map(CAPOS_HANDLE(capos_memory_object, mo), 0, 0, (uint64_t)DMA_PAGES * PAGE, 3, &addr, NULL);
     if (!e)
         e = notif_create(factory, &b->notif);
     if (!e)
