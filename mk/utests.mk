@@ -9,11 +9,13 @@ UTEST_PLAIN += ipc_basic ipc_queue ipc_xfer ipc_revoke ipc_server_exit \
 UTEST_PLAIN += mem_basic mem_errors mem_subrange mem_vmem mem_fault_unmapped \
         mem_fault_rx
 UTEST_PLAIN += args
+UTEST_SERIAL := serial serial_exit
 UTEST_FAULTS := null kernel_read write_ro write_capset exec_data stack_overflow \
         priv ud bp div noncanon_jump
 UTEST_BAD := truncated magic wx kernel_vaddr filesz entry dynamic
 
 $(foreach t,$(UTEST_PLAIN),$(eval $(call user_program,tests/$(t),user/tests/$(t).c)))
+$(foreach t,$(UTEST_SERIAL),$(eval $(call user_program,tests/$(t),user/tests/$(t).c user/term/serialc.c)))
 
 # One binary per fault kind, from user/tests/faults.c with -DFAULT_<KIND>.
 define fault_program
@@ -28,7 +30,7 @@ $(foreach f,$(UTEST_FAULTS),$(eval $(call fault_program,$(f))))
 $(USER_OUT)/tests/bad_%.elf: $(USER_OUT)/tests/exit_code.elf tools/mkbadelf.py
 	$(Q)python3 tools/mkbadelf.py $< $* $@
 
-UTEST_ELFS := $(addprefix $(USER_OUT)/tests/,$(addsuffix .elf,$(UTEST_PLAIN) \
+UTEST_ELFS := $(addprefix $(USER_OUT)/tests/,$(addsuffix .elf,$(UTEST_PLAIN) $(UTEST_SERIAL) \
         $(addprefix fault_,$(UTEST_FAULTS)) $(addprefix bad_,$(UTEST_BAD))))
 
 TEST_MANIFEST := $(BUILD)/manifest-tests.bin

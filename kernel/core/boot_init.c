@@ -37,7 +37,7 @@ static bool kcap_available(uint32_t k)
            k == CAPOS_KERNEL_CAP_VIRTUAL_MEMORY ||
            k == CAPOS_KERNEL_CAP_PROCESS_SPAWNER ||
            k == CAPOS_KERNEL_CAP_THREAD_CONTROL ||
-           k == CAPOS_KERNEL_CAP_ENDPOINT;
+           k == CAPOS_KERNEL_CAP_ENDPOINT || k == CAPOS_KERNEL_CAP_SERIAL;
 }
 
 static struct kobj *kcap_obj(uint32_t k)
@@ -51,6 +51,7 @@ static struct kobj *kcap_obj(uint32_t k)
     case CAPOS_KERNEL_CAP_VIRTUAL_MEMORY: return vmem_obj();
     case CAPOS_KERNEL_CAP_PROCESS_SPAWNER: return spawner_obj();
     case CAPOS_KERNEL_CAP_THREAD_CONTROL: return threadctl_obj();
+    case CAPOS_KERNEL_CAP_SERIAL: return serialport_obj();
     default: return NULL;
     }
 }

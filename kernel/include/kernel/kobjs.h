@@ -13,13 +13,16 @@
 #include <kernel/kobj.h>
 
 extern const struct kiface console_iface, timer_iface, bootpkg_iface,
-    capmgr_iface, process_handle_iface, spawner_iface, threadctl_iface;
+    capmgr_iface, process_handle_iface, spawner_iface, threadctl_iface,
+    serial_iface;
 
 struct kobj *console_obj(void);
 struct kobj *timer_obj(void);
 struct kobj *capmgr_obj(void);
 struct kobj *spawner_obj(void);
 struct kobj *threadctl_obj(void);
+/* The serial line; the first call turns on its receive interrupt. */
+struct kobj *serialport_obj(void);
 /* The BootPackage over the manifest bytes (kernel memory, kept for ever). */
 struct kobj *bootpkg_obj(const void *manifest, size_t len);
 
