@@ -4,6 +4,6 @@
 #
 #   suite host-term     line discipline and shell parser (ASan+UBSan)
 
-TERM_HOST_SRCS := user/term/ledit.c $(sort $(wildcard tests/host/term/*.c))
+TERM_HOST_SRCS := user/term/ledit.c user/shell/parse.c $(sort $(wildcard tests/host/term/*.c))
 $(eval $(call host_test,term,$(TERM_HOST_SRCS)))
-$(BUILD)/host/term: $(wildcard user/term/*.h tests/host/term/*.h)
+$(BUILD)/host/term: $(wildcard user/term/*.h user/shell/*.h tests/host/term/*.h)
