@@ -359,11 +359,14 @@ interface TerminalSession @0x9126139bd21fd2c0 {
   # Show `prompt`, let the person edit one line (arrows, Home, End,
   # Backspace, Delete, Ctrl-A/E/K/U/W, history with Up/Down) and return it
   # when Enter is pressed.  Lines are at most 255 bytes: further input is
-  # refused with a bell.  errors: RANGE (prompt over 80 bytes), BUSY
-  # (another readLine is waiting).
+  # refused with a bell.  A readLine that arrives while another one waits
+  # takes the terminal over: the older one fails with BUSY (so a reader
+  # that went away cannot hold the terminal).  errors: RANGE (prompt over
+  # 80 bytes), BUSY (taken over), BADFORMAT (malformed params).
   waitInterrupt @2 () -> (count :UInt32);
   # Wait for the next Ctrl-C; `count` is how many arrived since the last
-  # delivery (at least 1).  errors: BUSY (another waitInterrupt is waiting).
+  # delivery (at least 1).  A newer waitInterrupt takes over as readLine
+  # does.  errors: BUSY (taken over).
 }
 
 # ---- user-space services ------------------------------------------------

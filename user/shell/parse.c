@@ -35,6 +35,16 @@ static const char *const tok_names[] = {
     [T_CAP] = "@capability", [T_LBRACE] = "'{'", [T_RBRACE] = "'}'",
     [T_COLON] = "':'", [T_COMMA] = "','", [T_BAD] = "?"};
 
+/* Copy the NUL-terminated src (known to fit) into dst[size]. */
+static void copy(char *dst, const char *src, size_t size)
+{
+    size_t n = strlen(src);
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
 static int is_word(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -189,7 +199,7 @@ static int parse_grant(struct parser *p, struct sh_cmd *c)
     if (c->ngrants == SH_MAX_GRANTS)
         return fail(p, p->t.col, "more than 8 grants");
     g = &c->grants[c->ngrants];
-    strcpy(g->name, p->t.text);
+    copy(g->name, p->t.text, sizeof g->name);
     if (next(p))
         return -1;
     if (p->t.kind != T_COLON)
@@ -200,7 +210,7 @@ static int parse_grant(struct parser *p, struct sh_cmd *c)
         return expected(p, "@capability after ':'");
     if (!is_name(p->t.text))
         return fail(p, p->t.col, "not a capability name");
-    strcpy(g->cap, p->t.text);
+    copy(g->cap, p->t.text, sizeof g->cap);
     c->ngrants++;
     return next(p);
 }
@@ -232,14 +242,14 @@ static int parse_run(struct parser *p, struct sh_cmd *c)
         return expected(p, "the name of a program");
     if (!p->t.text[0])
         return fail(p, p->t.col, "empty program name");
-    strcpy(c->prog, p->t.text);
+    copy(c->prog, p->t.text, sizeof c->prog);
     if (next(p))
         return -1;
     while (p->t.kind == T_STRING ||
            (p->t.kind == T_WORD && strcmp(p->t.text, "with"))) {
         if (c->nargs == SH_MAX_ARGS)
             return fail(p, p->t.col, "more than 8 program arguments");
-        strcpy(c->args[c->nargs++], p->t.text);
+        copy(c->args[c->nargs++], p->t.text, sizeof c->args[0]);
         if (next(p))
             return -1;
     }
@@ -283,7 +293,10 @@ static int parse_number(struct parser *p, struct sh_cmd *c, int need)
         neg = 1;
         s++;
     }
-    if (!*s || strlen(s) > 9 || strspn(s, "0123456789") != strlen(s))
+    size_t digits = 0;
+    while (s[digits] >= '0' && s[digits] <= '9')
+        digits++;
+    if (!digits || digits > 9 || s[digits])
         return expected(p, "a number");
     for (c->num = 0; *s; s++)
         c->num = c->num * 10 + (*s - '0');
