@@ -32,3 +32,10 @@ run-shell: deps
 	@INITRD=$(SHELL_MANIFEST) tools/run-qemu.sh pvh $(KERNEL_ELF); \
 	 s=$$?; if [ $$s = $(QEMU_OK_STATUS) ]; then echo "qemu: capOS shut down cleanly"; \
 	 else echo "qemu: exit status $$s"; exit $$s; fi
+
+# ---- the scripted interactive test (tests/system/interactive.py) -----------
+TEST_SUITES += interactive
+.PHONY: suite-interactive
+suite-interactive: $(KTEST_ELF) $(SHELL_MANIFEST)
+	@$(SUITE) interactive python3 tests/system/interactive.py $(KTEST_ELF) \
+	    $(SHELL_MANIFEST)
