@@ -1,8 +1,9 @@
 /*
  * kobjs.h - the kernel's capability objects and their interfaces.
  *
- * Console, Timer, BootPackage and CapabilityManager are singletons (one
- * static object each; CapabilityManager acts on the caller's own table).
+ * Console, Timer, BootPackage, CapabilityManager and Serial are
+ * singletons (one static object each; CapabilityManager acts on the
+ * caller's own table).
  * ProcessHandle is the process object itself (kernel/proc/handle.c).
  */
 #pragma once
