@@ -5,8 +5,11 @@
 #
 #   suite host-term     line discipline and shell parser (ASan+UBSan)
 
-TERM_HOST_SRCS := user/term/ledit.c user/shell/parse.c $(sort $(wildcard tests/host/term/*.c))
+TERM_HOST_SRCS := user/term/ledit.c user/shell/parse.c user/term/session.c \
+        lib/capos/msg.c $(CAPNP_SRCS) $(sort $(wildcard tests/host/term/*.c))
 $(eval $(call host_test,term,$(TERM_HOST_SRCS)))
+$(BUILD)/host/term: HOST_CFLAGS += -Ilib/capos/include
+$(BUILD)/host/term: $(BUILD)/gen/capos.capnp.h
 $(BUILD)/host/term: $(wildcard user/term/*.h user/shell/*.h tests/host/term/*.h)
 
 # ---- programs ---------------------------------------------------------------

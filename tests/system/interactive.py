@@ -207,6 +207,25 @@ def main():
     check("program reads a line", c.expect(r"What is your name\? ") is not None)
     c.send("Ada\r")
     check("program got the line", c.expect(r"^Hello, Ada!$") is not None)
+    # Type-ahead: the name is typed before the program asks for it.
+    c.send("run hello with { stdio: @stdio }\rGrace\r")
+    check("type-ahead reaches the program's readLine",
+          c.expect(r"^Hello, Grace!$") is not None)
+    c.send("run hello with { stdio: @stdio }\r")
+    c.expect(r"What is your name\? ")
+    c.send("\x04")
+    check("ctrl-d is end of input for the program",
+          c.expect(r"^" + re.escape(PROMPT)) is not None and
+          "exited with code" not in c.screen.text()[-200:])
+    # A background reader and the shell: the newer readLine takes the
+    # terminal over, the shell always takes it back; the job gets BUSY.
+    c.send("spawn hello with { stdio: @stdio }\r")
+    m = c.expect(r"^\[1\] hello$")
+    took = c.expect(r"What is your name\? \n" + re.escape(PROMPT) + r"$")
+    c.send("wait 1\r")
+    check("a reader that is taken over gets BUSY; the shell keeps the line",
+          m is not None and took is not None and
+          c.expect(r"^\[1\] hello exited with code 1$") is not None)
     c.send("run hello with { io: @nosuchcap }\r")
     check("unknown capability is named",
           c.expect(r'^run: no capability named @nosuchcap \(see "caps"\)$')
