@@ -2,7 +2,9 @@
  * lapic.c - the local APIC (xAPIC MMIO mode): enable, EOI, and the timer
  * calibrated against the PIT.
  *
- * The register page is mapped uncached in the MMIO window.  The spurious
+ * The register page is mapped uncached in the MMIO window.  LINT0 is set
+ * to ExtINT, so the 8259's unmasked lines (the serial receive interrupt)
+ * still reach the CPU with the APIC enabled.  The spurious
  * vector is VEC_SPURIOUS; spurious interrupts are counted, never
  * acknowledged (the APIC does not expect an EOI for them).
  */
