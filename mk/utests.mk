@@ -10,6 +10,7 @@ UTEST_PLAIN += mem_basic mem_errors mem_subrange mem_vmem mem_fault_unmapped \
         mem_fault_rx
 UTEST_PLAIN += args notify notify_child dev ipc_teardown ipc_served
 UTEST_PLAIN += typed serve_test serve_server serve_client
+UTEST_SERIAL := serial serial_exit
 UTEST_FAULTS := null kernel_read write_ro write_capset exec_data stack_overflow \
         priv ud bp div noncanon_jump x87
 UTEST_BAD := truncated magic wx kernel_vaddr filesz entry dynamic
@@ -18,6 +19,7 @@ $(foreach t,$(UTEST_PLAIN),$(eval $(call user_program,tests/$(t),user/tests/$(t)
 $(eval $(call user_program,tests/vblk,user/tests/vblk.c user/drivers/virtio_blk.c))
 $(eval $(call user_program,tests/vblk_grant,user/tests/vblk_grant.c user/drivers/virtio_blk.c))
 $(eval $(call user_program,tests/vblk_crash,user/tests/vblk_crash.c user/drivers/virtio_blk.c))
+$(foreach t,$(UTEST_SERIAL),$(eval $(call user_program,tests/$(t),user/tests/$(t).c user/term/serialc.c)))
 
 # One binary per fault kind, from user/tests/faults.c with -DFAULT_<KIND>.
 define fault_program
@@ -32,7 +34,7 @@ $(foreach f,$(UTEST_FAULTS),$(eval $(call fault_program,$(f))))
 $(USER_OUT)/tests/bad_%.elf: $(USER_OUT)/tests/exit_code.elf tools/mkbadelf.py
 	$(Q)python3 tools/mkbadelf.py $< $* $@
 
-UTEST_ELFS := $(addprefix $(USER_OUT)/tests/,$(addsuffix .elf,$(UTEST_PLAIN) vblk vblk_grant vblk_crash \
+UTEST_ELFS := $(addprefix $(USER_OUT)/tests/,$(addsuffix .elf,$(UTEST_PLAIN) vblk vblk_grant vblk_crash $(UTEST_SERIAL) \
         $(addprefix fault_,$(UTEST_FAULTS)) $(addprefix bad_,$(UTEST_BAD))))
 
 TEST_MANIFEST := $(BUILD)/manifest-tests.bin

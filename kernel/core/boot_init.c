@@ -42,7 +42,8 @@ static bool kcap_available(uint32_t k)
            k == CAPOS_KERNEL_CAP_THREAD_CONTROL ||
            k == CAPOS_KERNEL_CAP_ENDPOINT ||
            k == CAPOS_KERNEL_CAP_NOTIFICATION_FACTORY ||
-           k == CAPOS_KERNEL_CAP_DEVICE_MANAGER;
+           k == CAPOS_KERNEL_CAP_DEVICE_MANAGER ||
+           k == CAPOS_KERNEL_CAP_SERIAL;
 }
 
 static struct kobj *kcap_obj(uint32_t k)
@@ -58,6 +59,7 @@ static struct kobj *kcap_obj(uint32_t k)
     case CAPOS_KERNEL_CAP_THREAD_CONTROL: return threadctl_obj();
     case CAPOS_KERNEL_CAP_NOTIFICATION_FACTORY: return notification_factory_obj();
     case CAPOS_KERNEL_CAP_DEVICE_MANAGER: return devmgr_obj();
+    case CAPOS_KERNEL_CAP_SERIAL: return serialport_obj();
     default: return NULL;
     }
 }

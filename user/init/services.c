@@ -62,6 +62,7 @@ static uint64_t kernel_iface(uint32_t kind)
         return CAPOS_NOTIFICATION_FACTORY_INTERFACE_ID;
     case CAPOS_KERNEL_CAP_DEVICE_MANAGER:
         return CAPOS_DEVICE_MANAGER_INTERFACE_ID;
+    case CAPOS_KERNEL_CAP_SERIAL: return CAPOS_SERIAL_INTERFACE_ID;
     default: return 0;  /* per process: virtualMemory, capabilityManager,
                            threadControl */
     }

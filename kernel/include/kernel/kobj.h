@@ -31,6 +31,7 @@ enum kobj_type {
     KOBJ_DEVMGR,
     KOBJ_PCIDEV,
     KOBJ_INTERRUPT,
+    KOBJ_SERIAL,       /* the serial line (kernel/obj/serialport.c) */
     KOBJ__COUNT
 };
 
