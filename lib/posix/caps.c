@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * caps.c - the POSIX layer's capability calls over lib/capos (see caps.h).
- * VirtualMemory and ThreadControl have no lib/capos wrapper yet: their
- * params are built here with the generated builders, as kcaps.c does.
+ * caps.c - the POSIX layer's capability calls over lib/capos (see caps.h):
+ * the generated typed clients (capos.capnp.rpc.h) and lib/capos's
+ * conveniences (kcaps.h, spawn.h).
  */
 #include <capos/capos.h>
 
 #include "caps.h"
 
-#define PARAM_WORDS 16
-#define RESULT_WORDS 32
 
 /* One cap by name and interface, or CAPS_NONE. */
 static uint32_t caps_lookup(const char *name, uint64_t iface)
@@ -31,106 +29,56 @@ void posix_caps_find(struct posix_caps *c)
 
 err_t posix_cap_console_write(uint32_t cap, const void *buf, size_t n)
 {
-    return capos_console_write(cap, buf, n);
+    return capos_console_write_all((struct capos_console){cap}, buf, n);
 }
 
 err_t posix_cap_timer_now(uint32_t cap, uint64_t *ns)
 {
-    return capos_timer_now(cap, ns);
+    return capos_timer_now((struct capos_timer){cap}, ns, NULL);
 }
 
 err_t posix_cap_timer_sleep(uint32_t cap, uint64_t ns)
 {
-    return capos_timer_sleep(cap, ns);
-}
-
-/* Frame m, call, and open the result into *res when asked. */
-static err_t caps_call(uint32_t cap, uint16_t method, struct capos_msgbuf *m,
-                       uint64_t *rw, struct capnp_msg *res)
-{
-    struct ring_cqe cqe;
-    err_t e = capos_msg_finish(m);
-    if (e != ERR_OK)
-        return e;
-    e = capos_call(cap, method, m->words, m->len, rw,
-                   RESULT_WORDS * sizeof(uint64_t), &cqe);
-    if (e != ERR_OK || !res)
-        return e;
-    if ((uint64_t)cqe.result > RESULT_WORDS * sizeof(uint64_t))
-        return ERR_BADFORMAT;
-    return capos_msg_read(res, rw, (size_t)cqe.result);
+    return capos_timer_sleep((struct capos_timer){cap}, ns, NULL);
 }
 
 err_t posix_cap_vm_reserve(uint32_t cap, uint64_t size, uint64_t *addr)
 {
-    uint64_t pw[PARAM_WORDS], rw[RESULT_WORDS];
-    struct capos_msgbuf m;
-    struct capnp_msg res;
-    capos_virtual_memory_reserve_params_b p =
-        capos_virtual_memory_reserve_params_init_root(
-            capos_msg_begin(&m, pw, PARAM_WORDS));
-    capos_virtual_memory_reserve_params_set_hint(p, 0);
-    capos_virtual_memory_reserve_params_set_size(p, size);
-    err_t e = caps_call(cap, CAPOS_VIRTUAL_MEMORY_METHOD_RESERVE, &m, rw, &res);
-    if (e != ERR_OK)
-        return e;
-    uint64_t a = capos_virtual_memory_reserve_results_get_addr(
-        capos_virtual_memory_reserve_results_read_root(&res));
-    if (capnp_msg_error(&res) != CAPNP_OK)
-        return ERR_BADFORMAT;
-    *addr = a;
-    return ERR_OK;
+    return capos_virtual_memory_reserve((struct capos_virtual_memory){cap}, 0,
+                                        size, addr, NULL);
 }
 
 err_t posix_cap_vm_commit(uint32_t cap, uint64_t addr, uint64_t size,
                           uint32_t prot)
 {
-    uint64_t pw[PARAM_WORDS], rw[RESULT_WORDS];
-    struct capos_msgbuf m;
-    capos_virtual_memory_commit_params_b p =
-        capos_virtual_memory_commit_params_init_root(
-            capos_msg_begin(&m, pw, PARAM_WORDS));
-    capos_virtual_memory_commit_params_set_addr(p, addr);
-    capos_virtual_memory_commit_params_set_size(p, size);
-    capos_virtual_memory_commit_params_set_prot(p, prot);
-    return caps_call(cap, CAPOS_VIRTUAL_MEMORY_METHOD_COMMIT, &m, rw, NULL);
+    return capos_virtual_memory_commit((struct capos_virtual_memory){cap},
+                                       addr, size, prot, NULL);
 }
 
 err_t posix_cap_vm_decommit(uint32_t cap, uint64_t addr, uint64_t size)
 {
-    uint64_t pw[PARAM_WORDS], rw[RESULT_WORDS];
-    struct capos_msgbuf m;
-    capos_virtual_memory_decommit_params_b p =
-        capos_virtual_memory_decommit_params_init_root(
-            capos_msg_begin(&m, pw, PARAM_WORDS));
-    capos_virtual_memory_decommit_params_set_addr(p, addr);
-    capos_virtual_memory_decommit_params_set_size(p, size);
-    return caps_call(cap, CAPOS_VIRTUAL_MEMORY_METHOD_DECOMMIT, &m, rw, NULL);
+    return capos_virtual_memory_decommit((struct capos_virtual_memory){cap},
+                                         addr, size, NULL);
 }
 
 err_t posix_cap_vm_protect(uint32_t cap, uint64_t addr, uint64_t size,
                            uint32_t prot)
 {
-    uint64_t pw[PARAM_WORDS], rw[RESULT_WORDS];
-    struct capos_msgbuf m;
-    capos_virtual_memory_protect_params_b p =
-        capos_virtual_memory_protect_params_init_root(
-            capos_msg_begin(&m, pw, PARAM_WORDS));
-    capos_virtual_memory_protect_params_set_addr(p, addr);
-    capos_virtual_memory_protect_params_set_size(p, size);
-    capos_virtual_memory_protect_params_set_prot(p, prot);
-    return caps_call(cap, CAPOS_VIRTUAL_MEMORY_METHOD_PROTECT, &m, rw, NULL);
+    return capos_virtual_memory_protect((struct capos_virtual_memory){cap},
+                                        addr, size, prot, NULL);
 }
 
 err_t posix_cap_boot_size(uint32_t cap, uint64_t *size)
 {
-    return capos_boot_manifest_size(cap, size);
+    return capos_boot_package_manifest_size((struct capos_boot_package){cap},
+                                            size, NULL);
 }
 
 err_t posix_cap_boot_read(uint32_t cap, uint64_t off, void *buf, uint32_t max,
                           uint32_t *got)
 {
-    return capos_boot_read_manifest(cap, off, buf, max, got);
+    return capos_boot_read_manifest((struct capos_boot_package){cap}, off, buf,
+                                    max, got);
 }
 
 /* The caps a spawned POSIX program gets: the parent's own, by name. */
@@ -164,27 +112,25 @@ err_t posix_cap_spawn(uint32_t spawner, const char *name, const char *binary,
                                  handle);
     if (e != ERR_OK)
         return e;
-    if ((e = capos_process_pid(*handle, pid)) != ERR_OK)
+    e = capos_process_handle_pid((struct capos_process_handle){*handle}, pid,
+                                 NULL);
+    if (e != ERR_OK)
         capos_release(*handle);
     return e;
 }
 
 err_t posix_cap_wait(uint32_t handle, int64_t *code)
 {
-    err_t e = capos_process_wait(handle, code);
+    err_t e = capos_process_handle_wait((struct capos_process_handle){handle},
+                                        code, NULL);
     capos_release(handle);
     return e;
 }
 
 err_t posix_cap_set_fs_base(uint32_t cap, uint64_t base)
 {
-    uint64_t pw[PARAM_WORDS], rw[RESULT_WORDS];
-    struct capos_msgbuf m;
-    capos_thread_control_set_fs_base_params_set_base(
-        capos_thread_control_set_fs_base_params_init_root(
-            capos_msg_begin(&m, pw, PARAM_WORDS)), base);
-    return caps_call(cap, CAPOS_THREAD_CONTROL_METHOD_SET_FS_BASE, &m, rw,
-                     NULL);
+    return capos_thread_control_set_fs_base((struct capos_thread_control){cap},
+                                            base, NULL);
 }
 
 uint64_t posix_cap_pid(void)
