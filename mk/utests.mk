@@ -38,7 +38,8 @@ UTEST_ELFS := $(addprefix $(USER_OUT)/tests/,$(addsuffix .elf,$(UTEST_PLAIN) vbl
         $(addprefix fault_,$(UTEST_FAULTS)) $(addprefix bad_,$(UTEST_BAD))))
 
 TEST_MANIFEST := $(BUILD)/manifest-tests.bin
-$(TEST_MANIFEST): system/tests.capnp schema/capos.capnp $(GEN_IDS) $(UTEST_ELFS)
+$(TEST_MANIFEST): system/tests.capnp schema/capos.capnp $(GEN_IDS) $(UTEST_ELFS) \
+        $(POSIX_PROGRAMS)
 	@echo "  CAPNP   $@"
 	$(Q)capnp eval -b -I$(BUILD) -I$(BUILD)/gen system/tests.capnp manifest > $@.tmp && mv $@.tmp $@
 
@@ -53,7 +54,8 @@ TEST_SUITES += manifest
 .PHONY: suite-manifest
 # The test kernel: the same kernel plus heap poisoning (kernel/mm/kmem.c).
 suite-manifest: $(KTEST_ELF) $(TEST_MANIFEST) $(TEST_DISK)
-	@DISK=$(TEST_DISK) $(SUITE) manifest python3 tests/system/run.py --manifest $(KTEST_ELF) $(TEST_MANIFEST)
+	@DISK=$(TEST_DISK) $(SUITE) manifest python3 tests/system/run.py --manifest $(KTEST_ELF) $(TEST_MANIFEST) \
+	    $(addprefix --expect ,$(POSIX_EXPECT_DIRS))
 
 # Malformed boot manifests (tests/system/manifests/): each must stop the
 # boot with a precise message (cases in tests/system/cases.txt).
@@ -78,4 +80,5 @@ suite-manifest-clang: $(TEST_DISK)
 	    $(CLANG_TREE)/capos-test.elf $(CLANG_TREE)/manifest-tests.bin \
 	    > $(BUILD)/clang-tree-build.log 2>&1 || tail -20 $(BUILD)/clang-tree-build.log
 	@DISK=$(TEST_DISK) $(SUITE) manifest-clang python3 tests/system/run.py --manifest \
-	    $(CLANG_TREE)/capos-test.elf $(CLANG_TREE)/manifest-tests.bin manifest-clang
+	    $(CLANG_TREE)/capos-test.elf $(CLANG_TREE)/manifest-tests.bin manifest-clang \
+	    $(addprefix --expect ,$(POSIX_EXPECT_DIRS))

@@ -11,6 +11,7 @@
 
 using C = import "../schema/capos.capnp";
 using Id = import "/capos.ids.capnp";  # interface ids by name (generated)
+using L = import "/posix-tests/lua_tests.capnp";  # tests/posix/lua/gen.py
 
 const manifest :C.SystemManifest = (
   schemaVersion = 1,
@@ -85,10 +86,31 @@ const manifest :C.SystemManifest = (
     (name = "bad_filesz", data = embed "/user/tests/bad_filesz.elf"),
     (name = "bad_entry", data = embed "/user/tests/bad_entry.elf"),
     (name = "bad_dynamic", data = embed "/user/tests/bad_dynamic.elf"),
+    (name = "posix_hello", data = embed "/user/posix/hello.elf"),
+    (name = "posix_run", data = embed "/user/posix/run.elf"),
+    (name = "posix.txt", data = embed "../tests/posix/posix.txt"),
+    (name = "lua_lib.lua", data = embed "../tests/posix/lua_lib.lua"),
+    (name = "lua", data = embed "/user/posix/lua.elf"),
   ],
   initConfig = (
     init = (name = "none", binary = "bootpkg"),
     services = [
+      (name = "LUA0001", binary = "posix_run", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "vm", interfaceId = 0xc14155ea5afc726c, source = (kernel = virtualMemory)), (name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl)), (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner)), (name = "boot", interfaceId = 0xcc0905ade4cdc3d4, source = (kernel = bootPackage))],
+       args = L.lua0001),
+      (name = "LUA0002", binary = "posix_run", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "vm", interfaceId = 0xc14155ea5afc726c, source = (kernel = virtualMemory)), (name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl)), (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner)), (name = "boot", interfaceId = 0xcc0905ade4cdc3d4, source = (kernel = bootPackage))],
+       args = L.lua0002),
+      (name = "LUA0003", binary = "posix_run", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "vm", interfaceId = 0xc14155ea5afc726c, source = (kernel = virtualMemory)), (name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl)), (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner)), (name = "boot", interfaceId = 0xcc0905ade4cdc3d4, source = (kernel = bootPackage))],
+       args = L.lua0003),
+      (name = "LUA0004", binary = "posix_run", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "vm", interfaceId = 0xc14155ea5afc726c, source = (kernel = virtualMemory)), (name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl)), (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner)), (name = "boot", interfaceId = 0xcc0905ade4cdc3d4, source = (kernel = bootPackage))],
+       args = L.lua0004),
+      (name = "LUA0005", binary = "posix_run", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "vm", interfaceId = 0xc14155ea5afc726c, source = (kernel = virtualMemory)), (name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl)), (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner)), (name = "boot", interfaceId = 0xcc0905ade4cdc3d4, source = (kernel = bootPackage))],
+       args = L.lua0005),
+      (name = "POSIX0002", binary = "posix_hello", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "vm", interfaceId = 0xc14155ea5afc726c, source = (kernel = virtualMemory)), (name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl))],
+       args = ["signals raised by the process: pending, handlers, SA_RESETHAND, abort = 134", "expect=134", "signals"]),
+      (name = "POSIX0003", binary = "posix_hello", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "vm", interfaceId = 0xc14155ea5afc726c, source = (kernel = virtualMemory))],
+       args = ["no ThreadControl grant: a message and exit 127 before main", "expect=127"]),
+      (name = "POSIX0001", binary = "posix_hello", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "vm", interfaceId = 0xc14155ea5afc726c, source = (kernel = virtualMemory)), (name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl)), (name = "boot", interfaceId = 0xcc0905ade4cdc3d4, source = (kernel = bootPackage))],
+       args = ["musl: stdio, floats, malloc, qsort, time, errno; output compared", "expect=3"]),
       (name = "THREAD0002", binary = "tls", grants = [(name = "console", interfaceId = Id.console, source = (kernel = console))],
        args = ["static TLS: .tdata/.tbss values, alignment, fs:0 = TCB", "expect=0"]),
       (name = "THREAD0001", binary = "threadctl", grants = [(name = "console", interfaceId = Id.console, source = (kernel = console)), (name = "thread", interfaceId = Id.threadControl, source = (kernel = threadControl))],
