@@ -10,8 +10,8 @@
 @0xb1c2d3e4f5061728;
 
 using C = import "../schema/capos.capnp";
-using L = import "/posix-tests/lua_tests.capnp";  # tests/posix/lua/gen.py
 using Id = import "/capos.ids.capnp";  # interface ids by name (generated)
+using L = import "/posix-tests/lua_tests.capnp";  # tests/posix/lua/gen.py
 
 const manifest :C.SystemManifest = (
   schemaVersion = 1,
@@ -253,13 +253,13 @@ const manifest :C.SystemManifest = (
                  (name = "vm", interfaceId = Id.virtualMemory, source = (kernel = virtualMemory))],
        args = ["writing after VirtualMemory.protect to RX faults (#PF)", "expect=-142"]),
       (name = "SERIAL0001", binary = "serial",
-       grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)), (name = "serial", interfaceId = 0xf6a3862e986ef92b, source = (kernel = serial))],
+       grants = [(name = "console", interfaceId = Id.console, source = (kernel = console)), (name = "timer", interfaceId = Id.timer, source = (kernel = timer)), (name = "serial", interfaceId = Id.serial, source = (kernel = serial))],
        args = ["Serial: zero/huge/too-small reads, timeouts, BUSY, write limit", "expect=0"]),
       (name = "SERIAL0002", binary = "serial_exit",
-       grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "serial", interfaceId = 0xf6a3862e986ef92b, source = (kernel = serial))],
+       grants = [(name = "console", interfaceId = Id.console, source = (kernel = console)), (name = "serial", interfaceId = Id.serial, source = (kernel = serial))],
        args = ["Serial: exit with a read waiting for ever; nothing leaks", "expect=0"]),
       (name = "SERIAL0003", binary = "serial_exit",
-       grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "serial", interfaceId = 0xf6a3862e986ef92b, source = (kernel = serial))],
+       grants = [(name = "console", interfaceId = Id.console, source = (kernel = console)), (name = "serial", interfaceId = Id.serial, source = (kernel = serial))],
        args = ["Serial: the reader slot is free after SERIAL0002", "expect=0", "again"]),
       (name = "ARGS0001", binary = "args",
        grants = [(name = "console", interfaceId = Id.console, source = (kernel = console))],
