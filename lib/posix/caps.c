@@ -30,17 +30,17 @@ void posix_caps_find(struct posix_caps *c)
 
 err_t posix_cap_console_write(uint32_t cap, const void *buf, size_t n)
 {
-    return capos_console_write(cap, buf, n);
+    return capos_console_write(CAPOS_HANDLE(capos_console, cap), buf, n, NULL);
 }
 
 err_t posix_cap_timer_now(uint32_t cap, uint64_t *ns)
 {
-    return capos_timer_now(cap, ns);
+    return capos_timer_now(CAPOS_HANDLE(capos_timer, cap), ns, NULL);
 }
 
 err_t posix_cap_timer_sleep(uint32_t cap, uint64_t ns)
 {
-    return capos_timer_sleep(cap, ns);
+    return capos_timer_sleep(CAPOS_HANDLE(capos_timer, cap), ns, NULL);
 }
 
 /* Frame m, call, and open the result into *res when asked. */
@@ -123,13 +123,13 @@ err_t posix_cap_vm_protect(uint32_t cap, uint64_t addr, uint64_t size,
 
 err_t posix_cap_boot_size(uint32_t cap, uint64_t *size)
 {
-    return capos_boot_manifest_size(cap, size);
+    return capos_boot_package_manifest_size(CAPOS_HANDLE(capos_boot_package, cap), size, NULL);
 }
 
 err_t posix_cap_boot_read(uint32_t cap, uint64_t off, void *buf, uint32_t max,
                           uint32_t *got)
 {
-    return capos_boot_read_manifest(cap, off, buf, max, got);
+    return capos_boot_read_manifest(CAPOS_HANDLE(capos_boot_package, cap), off, buf, max, got);
 }
 
 err_t posix_cap_set_fs_base(uint32_t cap, uint64_t base)
