@@ -79,9 +79,6 @@ void conn_fail(struct rpc_conn *c, enum rpc_err why, const char *reason)
     if (c->broken)
         return;
     c->broken = true;
-#ifdef RPC_DEBUG
-    __builtin_printf("conn %p fail %d: %s\n", (void *)c, why, reason);
-#endif
     c->status = why;
     rpc_strcpy(c->reason, reason, sizeof c->reason);
 }
