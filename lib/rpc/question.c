@@ -56,14 +56,14 @@ struct rpc_call *rpc_call_new(struct rpc_cap *target, uint64_t iface,
 
 struct capnp_ptr_builder rpc_call_params(struct rpc_call *call)
 {
-    if (!call->out)
+    if (!call || !call->out)
         return (struct capnp_ptr_builder){0};
     return rpc_payload_slot_content(call->params);
 }
 
 uint32_t rpc_call_cap(struct rpc_call *call, struct rpc_cap *cap)
 {
-    return call->out ? out_add_cap(call->out, cap) : CAPNP_CAP_NULL;
+    return call && call->out ? out_add_cap(call->out, cap) : CAPNP_CAP_NULL;
 }
 
 static void call_free(struct rpc_call *call)
@@ -171,6 +171,13 @@ static bool call_transmit(struct rpc_call *call, struct question *q)
 struct rpc_question *rpc_call_send(struct rpc_call *call, rpc_done_fn *done,
                                    void *ctx)
 {
+    if (!call) {                     /* rpc_call_new ran out of memory */
+        struct rpc_response r = {.ok = false, .type = RPC_EXC_FAILED,
+                                 .reason = {"out of memory", 13}};
+        if (done)
+            done(ctx, &r);
+        return NULL;
+    }
     struct rpc_vat *v = call->target->vat;
     struct question *q = rpc_zalloc(v, sizeof *q);
     if (q) {

@@ -213,8 +213,12 @@ struct rpc_cap *kv_new(struct kv_store *st, const char *prefix)
     struct kv_obj *o = calloc(1, sizeof *o);
     o->st = st;
     cat2(o->prefix, sizeof o->prefix, prefix, "", 0);
-    st->objects++;
-    return rpc_cap_local(st->vat, &kv_ops, o);
+    struct rpc_cap *cap = rpc_cap_local(st->vat, &kv_ops, o);
+    if (cap)
+        st->objects++;
+    else
+        free(o);
+    return cap;
 }
 
 struct cb_obj {
@@ -243,5 +247,8 @@ struct rpc_cap *kv_callback_new(struct rpc_vat *v, int *calls)
 {
     struct cb_obj *o = calloc(1, sizeof *o);
     o->calls = calls;
-    return rpc_cap_local(v, &cb_ops, o);
+    struct rpc_cap *cap = rpc_cap_local(v, &cb_ops, o);
+    if (!cap)
+        free(o);
+    return cap;
 }

@@ -59,10 +59,16 @@ const struct rpc_transport test_pipe_transport = {pipe_write, pipe_read, NULL};
 
 void pair_init(struct pair *p, const struct rpc_limits *lim)
 {
+    pair_init_alloc(p, lim, &test_alloc);
+}
+
+void pair_init_alloc(struct pair *p, const struct rpc_limits *lim,
+                     const struct rpc_alloc *a)
+{
     struct rpc_transport ta = test_pipe_transport, tb = test_pipe_transport;
     memset(p, 0, sizeof *p);
-    rpc_vat_init(&p->va, &test_alloc);
-    rpc_vat_init(&p->vb, &test_alloc);
+    rpc_vat_init(&p->va, a);
+    rpc_vat_init(&p->vb, a);
     p->st.vat = &p->vb;
     p->root = kv_new(&p->st, "");
     ta.ctx = &p->ab;

@@ -32,6 +32,9 @@ extern const struct rpc_transport test_pipe_transport;
 
 /* A (client) and B (server) connected; `lim` may be NULL. */
 void pair_init(struct pair *p, const struct rpc_limits *lim);
+/* The same with allocator `a` for both vats (a or b may then be NULL). */
+void pair_init_alloc(struct pair *p, const struct rpc_limits *lim,
+                     const struct rpc_alloc *a);
 /* Move bytes both ways until neither side writes anything. */
 void pair_flush(struct pair *p);
 /* Free both connections and the root; true if nothing is left alive. */

@@ -179,7 +179,8 @@ struct rpc_response {
 typedef void rpc_done_fn(void *ctx, const struct rpc_response *r);
 
 /* Start a call of interface `iface`, method `method` on `target`;
- * NULL when out of memory.  Any target kind is accepted; a call that
+ * NULL when out of memory (rpc_call_params/_cap/_send accept that NULL:
+ * send then runs done with a FAILED exception).  Any target kind is accepted; a call that
  * cannot go anywhere fails in rpc_call_send with an exception. */
 struct rpc_call *rpc_call_new(struct rpc_cap *target, uint64_t iface,
                               uint16_t method);
