@@ -26,10 +26,12 @@ RPC_GCC_OBJS := $(patsubst lib/rpc/%.c,$(BUILD)/rpc-gcc/%.o,$(RPC_SRCS))
 RPC_CLANG_OBJS := $(patsubst lib/rpc/%.c,$(BUILD)/rpc-clang/%.o,$(RPC_SRCS))
 $(BUILD)/rpc-gcc/%.o: lib/rpc/%.c $(RPC_HDRS) $(RPC_GEN) $(CAPNP_HDRS)
 	@mkdir -p $(@D)
-	gcc $(RPC_FREE_FLAGS) -isystem $(shell gcc -print-file-name=include) -c -o $@ $<
+	@echo "  CC      $@"
+	$(Q)gcc $(RPC_FREE_FLAGS) -isystem $(shell gcc -print-file-name=include) -c -o $@ $<
 $(BUILD)/rpc-clang/%.o: lib/rpc/%.c $(RPC_HDRS) $(RPC_GEN) $(CAPNP_HDRS)
 	@mkdir -p $(@D)
-	clang --target=x86_64-unknown-none-elf $(RPC_FREE_FLAGS) \
+	@echo "  CC      $@"
+	$(Q)clang --target=x86_64-unknown-none-elf $(RPC_FREE_FLAGS) \
 	    -isystem $(shell clang -print-file-name=include) -c -o $@ $<
 .PHONY: rpc-freestanding-check
 rpc-freestanding-check: $(RPC_GCC_OBJS) $(RPC_CLANG_OBJS)

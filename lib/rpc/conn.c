@@ -86,7 +86,7 @@ void conn_fail(struct rpc_conn *c, enum rpc_err why, const char *reason)
 static void send_abort(struct rpc_conn *c, enum rpc_exc type,
                        const char *reason)
 {
-    struct rpc_out *o = out_new(c);
+    struct rpc_out *o = out_new_small(c);
     if (!o)
         return;
     rpc_exception_b e = rpc_message_init_abort(out_root(o));

@@ -58,7 +58,7 @@ static void loopback(struct rpc_conn *c, rpc_message_target_r tg, uint32_t eid)
         rpc_cap_unref(cap);
         return;
     }
-    o = out_new(c);
+    o = out_new_small(c);
     if (o) {
         rpc_disembargo_b d = rpc_message_init_disembargo(out_root(o));
         rpc_message_target_b mt = rpc_disembargo_init_target(d);

@@ -16,6 +16,7 @@
 #include "rpc.capnp.h"
 
 #define RPC_REASON_MAX 128
+#define RPC_SMALL_WORDS 64   /* arena of fixed-size messages */
 
 enum cap_kind { CAP_LOCAL, CAP_IMPORT, CAP_PROMISE, CAP_BROKEN };
 
@@ -152,6 +153,7 @@ bool msg_check(struct rpc_conn *c, const struct capnp_msg *msg);
 
 /* out.c */
 struct rpc_out *out_new(struct rpc_conn *c);
+struct rpc_out *out_new_small(struct rpc_conn *c);
 void out_free(struct rpc_conn *c, struct rpc_out *o);
 rpc_message_b out_root(struct rpc_out *o);
 uint32_t out_add_cap(struct rpc_out *o, struct rpc_cap *cap);

@@ -8,14 +8,14 @@
  */
 #include "internal.h"
 
-/* A new outgoing message with an empty Message root; NULL when out of
- * memory. */
-struct rpc_out *out_new(struct rpc_conn *c)
+/* A new outgoing message (arena of `nwords`) with an empty Message root;
+ * NULL when out of memory. */
+static struct rpc_out *out_new_sized(struct rpc_conn *c, uint32_t nwords)
 {
     struct rpc_out *o = rpc_zalloc(c->vat, sizeof *o);
     if (!o)
         return NULL;
-    o->nwords = c->lim.out_words;
+    o->nwords = nwords;
     o->maxcaps = c->lim.max_caps;
     o->words = rpc_zalloc(c->vat, (size_t)o->nwords * 8);
     o->caps = rpc_zalloc(c->vat, o->maxcaps * sizeof *o->caps);
@@ -27,6 +27,18 @@ struct rpc_out *out_new(struct rpc_conn *c)
     capnp_builder_init(&o->b, o->words, o->nwords);
     o->root = rpc_message_init_root(&o->b);
     return o;
+}
+
+/* A message with a payload (Call, Return): lim.out_words of arena. */
+struct rpc_out *out_new(struct rpc_conn *c)
+{
+    return out_new_sized(c, c->lim.out_words);
+}
+
+/* A fixed-size message (Finish, Release, Abort, Disembargo). */
+struct rpc_out *out_new_small(struct rpc_conn *c)
+{
+    return out_new_sized(c, RPC_SMALL_WORDS);
 }
 
 /* Free o and drop its cap references (NULL is fine). */
@@ -127,7 +139,7 @@ void send_finish(struct rpc_conn *c, uint32_t qid, bool release_caps)
     struct rpc_out *o;
     if (c->broken)
         return;
-    o = out_new(c);
+    o = out_new_small(c);
     if (o) {
         rpc_finish_b f = rpc_message_init_finish(out_root(o));
         rpc_finish_set_question_id(f, qid);
@@ -141,7 +153,7 @@ void send_release(struct rpc_conn *c, uint32_t id, uint32_t count)
     struct rpc_out *o;
     if (c->broken)
         return;
-    o = out_new(c);
+    o = out_new_small(c);
     if (o) {
         rpc_release_b r = rpc_message_init_release(out_root(o));
         rpc_release_set_id(r, id);
