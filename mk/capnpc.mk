@@ -42,7 +42,7 @@ $(BUILD)/gen/%.capnp.h: schema/%.capnp $(CAPNPC)
 
 # Each generated header compiled alone, freestanding, with the selected CC.
 GEN_CHECK_OBJS := $(patsubst $(BUILD)/gen/%.h,$(BUILD)/check/$(COMPILER)/gen/%.o,\
-                  $(GEN_HEADERS) $(BUILD)/gen/gen_test.capnp.h)
+                  $(GEN_HEADERS) $(CAPNPC_T_HEADERS))
 $(BUILD)/check/$(COMPILER)/gen/%.o: $(BUILD)/gen/%.h
 	@mkdir -p $(@D)
 	echo '#include "$*.h"' | $(CC) $(FREE_CFLAGS) -x c -c -o $@ -
@@ -87,7 +87,10 @@ $(MANIFEST): system/system.capnp schema/capos.capnp \
 CAPNPC_T := tests/host/capnpc
 CAPNPC_TGEN := $(BUILD)/gen/capnpc-test
 
-$(BUILD)/gen/gen_test.capnp.h: $(CAPNPC_T)/gen_test.capnp $(CAPNPC)
+# Test schemas: gen_test (every feature) and one per topic.
+CAPNPC_T_SCHEMAS := gen_test groups
+CAPNPC_T_HEADERS := $(patsubst %,$(BUILD)/gen/%.capnp.h,$(CAPNPC_T_SCHEMAS))
+$(CAPNPC_T_HEADERS): $(BUILD)/gen/%.capnp.h: $(CAPNPC_T)/%.capnp $(CAPNPC)
 	@mkdir -p $(@D)
 	capnp compile -o$(abspath $(CAPNPC)):$(@D) $<
 
@@ -108,7 +111,7 @@ CAPNPC_TEST_SRCS := $(sort $(wildcard $(CAPNPC_T)/*.c)) \
         $(CAPNPC_RT_SRCS)
 $(eval $(call host_test,capnpc,$(filter-out $(CAPNPC_T)/emit_golden.c,\
         $(CAPNPC_TEST_SRCS))))
-$(BUILD)/host/capnpc: $(BUILD)/gen/gen_test.capnp.h $(BUILD)/gen/capos.capnp.h \
+$(BUILD)/host/capnpc: $(CAPNPC_T_HEADERS) $(BUILD)/gen/capos.capnp.h \
         $(wildcard $(CAPNPC_T)/*.h)
 
 # emit_golden writes the builder's message for the capnp convert test.

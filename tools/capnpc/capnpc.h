@@ -111,6 +111,8 @@ bool emit_file(struct gen *g, schema_code_generator_request_requested_file_r rf)
 void emit_struct_types(struct gen *g, struct gen_node *n);
 /* Constants, union enum and accessors of a struct - second pass. */
 void emit_struct_body(struct gen *g, struct gen_node *n);
+/* G__clear() of a group node (nothing for other structs). */
+void emit_group_clear(struct gen *g, struct gen_node *n);
 
 /* ---- emit_value.c ---- */
 /* `enum prefix_name { ... }` for an enum node. */

@@ -7,7 +7,8 @@
  * The header then has: banner, includes (runtime, headers of imported files
  * whose types are used), support macros, then
  *   pass 1: enums and the reader/builder typedefs of every struct,
- *   pass 2: struct accessors, constants, interfaces.
+ *   pass 2: group clear functions, struct accessors, constants,
+ *   interfaces.
  * The body is generated first so that the includes of imported files are
  * known; nothing is written unless the whole file generated cleanly.
  */
@@ -120,6 +121,10 @@ static void emit_pass2(struct gen *g, struct order *o)
 {
     bool ifaces = false;
 
+    /* group clears, nested groups (collected later) first */
+    for (size_t i = o->n; i-- > 0;)
+        if (schema_node_which(o->v[i]->r) == SCHEMA_NODE_STRUCT)
+            emit_group_clear(g, o->v[i]);
     for (size_t i = 0; i < o->n; i++)
         if (schema_node_which(o->v[i]->r) == SCHEMA_NODE_STRUCT)
             emit_struct_body(g, o->v[i]);
