@@ -2,8 +2,11 @@
 /*
  * rpc_decoder_fuzz.c - libFuzzer target for lib/rpc's receive path.
  *
- * Each input is a byte stream fed to a server connection (in two pieces,
- * split by the first byte, so framing across reads is exercised too).  The
+ * Each input is a byte stream fed to a connection (in two pieces, split
+ * by the first byte, so framing across reads is exercised too) that
+ * serves a bootstrap object and has questions of its own outstanding
+ * (0: Bootstrap, 1: a call on it, 2: a call pipelined on 1, carrying the
+ * local object), so Return, Finish and Release meet hostile input too.  The
  * connection exports one local object that answers every second call at
  * once with its params (caps included) and holds the others until the
  * stream ends, so results, pipelined queues and deferred answers all meet
@@ -81,12 +84,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct rpc_transport t = {f_write, f_read, &written};
     struct rpc_conn *c = rpc_conn_new(&v, &t, &lim, root);
     nheld = ncalls = 0;
+    struct rpc_cap *boot = rpc_conn_bootstrap(c);
+    struct rpc_call *call = rpc_call_new(boot, 1, 0);
+    struct rpc_question *q1 = rpc_call_send(call, NULL, NULL);
+    struct rpc_cap *prom = rpc_question_pipeline(q1, (const uint16_t[]){0}, 1);
+    call = rpc_call_new(prom, 1, 1);
+    struct capnp_ptr_builder pb = rpc_call_params(call);
+    capnp_ptr_set_cap_index(&pb, rpc_call_cap(call, root));
+    rpc_question_release(rpc_call_send(call, NULL, NULL));
     cut = size ? data[0] % (size + 1) : 0;
     rpc_conn_feed(c, data, cut);
     rpc_conn_feed(c, data + cut, size - cut);
     for (unsigned i = 0; i < nheld; i++)   /* half of them after the end */
         if (i & 1)
             rpc_in_throw(held[i], RPC_EXC_FAILED, "late");
+    rpc_cap_unref(prom);
+    rpc_question_release(q1);
+    rpc_cap_unref(boot);
     rpc_conn_free(c);
     for (unsigned i = 0; i < nheld; i++)
         if (!(i & 1))
