@@ -318,3 +318,56 @@ TEST(rpc_limits_questions)
     rpc_cap_unref(kv);
     EXPECT_TRUE(pair_free(&p));
 }
+
+/* A local object that forwards every call to another connection's cap
+ * (the gateway pattern). */
+static void proxy_call(void *obj, struct rpc_incoming *in)
+{
+    rpc_in_forward(in, obj);
+}
+
+static void proxy_drop(void *obj)
+{
+    rpc_cap_unref(obj);
+}
+
+static const struct rpc_object_ops proxy_ops = {proxy_call, proxy_drop};
+
+TEST(rpc_forward_across_connections)
+{
+    struct pair front, back;         /* A -> B (proxy) -> C (KeyValue) */
+    struct kv_rec r;
+    pair_init(&back, NULL);
+    struct rpc_cap *remote = rpc_conn_bootstrap(back.a);
+    pair_init(&front, NULL);
+    /* front.b serves the proxy instead of its own KeyValue */
+    rpc_conn_free(front.b);
+    rpc_cap_unref(front.root);
+    front.root = rpc_cap_local(&front.vb, &proxy_ops, remote);
+    struct rpc_transport tb = test_pipe_transport;
+    tb.ctx = &front.ba;
+    front.b = rpc_conn_new(&front.vb, &tb, NULL, front.root);
+    struct rpc_cap *kv = rpc_conn_bootstrap(front.a);
+    kv_set(kv, "via", "proxy", &r);
+    for (int i = 0; i < 4; i++) {
+        pair_flush(&front);
+        pair_flush(&back);
+    }
+    EXPECT_TRUE(r.got == 1 && r.ok);
+    EXPECT_TRUE(!strcmp(back.st.keys[0], "via"));
+    kv_get(kv, "via", &r);
+    for (int i = 0; i < 4; i++) {
+        pair_flush(&front);
+        pair_flush(&back);
+    }
+    EXPECT_TRUE(r.ok && !strcmp(r.text, "proxy"));
+    kv_fail(kv, "far", &r);
+    for (int i = 0; i < 4; i++) {
+        pair_flush(&front);
+        pair_flush(&back);
+    }
+    EXPECT_TRUE(r.got == 1 && !r.ok && !strcmp(r.reason, "far"));
+    rpc_cap_unref(kv);
+    EXPECT_TRUE(pair_free(&front));
+    EXPECT_TRUE(pair_free(&back));
+}
