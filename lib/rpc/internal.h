@@ -140,6 +140,7 @@ struct rpc_conn {
 
 /* util.c */
 void *rpc_zalloc(struct rpc_vat *v, size_t bytes);
+void *rpc_alloc_raw(struct rpc_vat *v, size_t bytes);
 void rpc_free(struct rpc_vat *v, void *p, size_t bytes);
 void rpc_strcpy(char *dst, const char *src, size_t cap);
 uint32_t rpc_strlen(const char *s);

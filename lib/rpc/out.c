@@ -17,7 +17,8 @@ static struct rpc_out *out_new_sized(struct rpc_conn *c, uint32_t nwords)
         return NULL;
     o->nwords = nwords;
     o->maxcaps = c->lim.max_caps;
-    o->words = rpc_zalloc(c->vat, (size_t)o->nwords * 8);
+    /* the builder zeroes arena words as it allocates them */
+    o->words = rpc_alloc_raw(c->vat, (size_t)o->nwords * 8);
     o->caps = rpc_zalloc(c->vat, o->maxcaps * sizeof *o->caps);
     o->exports = rpc_zalloc(c->vat, o->maxcaps * sizeof *o->exports);
     if (!o->words || !o->caps || !o->exports) {

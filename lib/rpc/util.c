@@ -25,15 +25,23 @@ void rpc_vat_init(struct rpc_vat *v, const struct rpc_alloc *a)
     v->live_bytes = 0;
 }
 
-/* Zeroed block of `bytes`, counted; NULL when the allocator is out. */
-void *rpc_zalloc(struct rpc_vat *v, size_t bytes)
+/* Block of `bytes` (contents undefined), counted; NULL when out. */
+void *rpc_alloc_raw(struct rpc_vat *v, size_t bytes)
 {
     void *p = v->a.alloc(v->a.ctx, bytes);
     if (!p)
         return NULL;
-    __builtin_memset(p, 0, bytes);
     v->live++;
     v->live_bytes += bytes;
+    return p;
+}
+
+/* Zeroed block of `bytes`, counted; NULL when the allocator is out. */
+void *rpc_zalloc(struct rpc_vat *v, size_t bytes)
+{
+    void *p = rpc_alloc_raw(v, bytes);
+    if (p)
+        __builtin_memset(p, 0, bytes);
     return p;
 }
 
