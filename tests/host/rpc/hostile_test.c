@@ -581,6 +581,20 @@ TEST(rpc_hostile_return_twice)
                         "Return for an unknown question"));
     EXPECT_EQ(c.rec.got, 1);
     EXPECT_TRUE(cli_free(&c));
+
+    /* question 0 (the bootstrap) is still held by its promise after its
+     * Return: a second Return is a protocol error too */
+    cli_init(&c);
+    raw_begin(&c.r);
+    ret = rpc_message_init_return(c.r.m);
+    rpc_return_set_answer_id(ret, 0);
+    rpc_return_init_results(ret);
+    EXPECT_EQ(raw_feed(c.p.a, &c.r), RPC_E_OK);
+    EXPECT_EQ(rpc_conn_stats(c.p.a).questions, 2);
+    EXPECT_EQ(raw_feed(c.p.a, &c.r), RPC_E_PROTOCOL);
+    EXPECT_TRUE(!strcmp(rpc_conn_reason(c.p.a),
+                        "Return for an unknown question"));
+    EXPECT_TRUE(cli_free(&c));
 }
 
 TEST(rpc_hostile_release_param_caps_twice)
