@@ -8,6 +8,7 @@
 #   make suite-host-rpc-interop   C <-> C++ (TwoPartyVatNetwork) both ways
 #   make suite-fuzz-rpc           bounded libFuzzer run (in make test)
 #   make fuzz-rpc                 long run (FUZZ_TIME=seconds)
+#   make bench-rpc                round-trip cost vs libcapnp-rpc (not in test)
 
 RPC_SRCS := $(sort $(wildcard lib/rpc/*.c))
 RPC_HDRS := $(wildcard lib/rpc/*.h lib/rpc/include/rpc/*.h)
@@ -81,3 +82,15 @@ fuzz-rpc: $(RPC_GEN)
 	FUZZ_EXTRA="$(RPC_FUZZ_EXTRA)" tests/fuzz/run-fuzz.sh rpc_decoder_fuzz \
 	    $(BUILD) -max_total_time=$(FUZZ_TIME)
 fuzz: fuzz-rpc
+
+# ---- benchmark (not part of make test) -----------------------------------------
+RPC_BENCH := $(BUILD)/rpc-bench/bench
+$(RPC_BENCH): $(RPC_SRCS) $(CAPNP_SRCS) $(RPC_KV) $(RPC_T)/pair.c \
+    $(RPC_T)/bench.c $(RPC_TEST_DEPS)
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=gnu11 -O2 $(WARN) $(INCLUDES) -Ilib/rpc/include \
+	    -DRPC_INTEROP_CC='"$(RPC_CC)"' -o $@ $(RPC_SRCS) $(CAPNP_SRCS) \
+	    $(RPC_KV) $(RPC_T)/pair.c $(RPC_T)/bench.c
+.PHONY: bench-rpc
+bench-rpc: $(RPC_BENCH) $(RPC_CC)
+	$(RPC_BENCH)

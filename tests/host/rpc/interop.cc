@@ -8,10 +8,12 @@
 //                              checks passed (one line per check)
 //   rpc-interop-cc server FD   serves a C++ KeyValue to the C client until
 //                              the connection closes
+//   rpc-interop-cc bench FD    RPC_BENCH_N get() round trips; prints ns each
 #include <capnp/rpc-twoparty.h>
 #include <kj/async-io.h>
 #include <kj/debug.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -239,6 +241,22 @@ int main(int argc, char **argv)
     if (std::string(argv[1]) == "client") {
         run_client(io, *stream);
         return failures ? 1 : 0;
+    }
+    if (std::string(argv[1]) == "bench") {     // bench FD: N get round trips
+        capnp::TwoPartyClient client(*stream);
+        KeyValue::Client kv = client.bootstrap().castAs<KeyValue>();
+        long n = std::atol(std::getenv("RPC_BENCH_N") ? std::getenv("RPC_BENCH_N")
+                                                      : "20000");
+        auto t0 = std::chrono::steady_clock::now();
+        for (long i = 0; i < n; i++) {
+            auto g = kv.getRequest();
+            g.setKey("a");
+            g.send().wait(io.waitScope);
+        }
+        auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+            std::chrono::steady_clock::now() - t0).count();
+        std::printf("%ld\n", (long)(ns / n));
+        return 0;
     }
     Store store;
     capnp::TwoPartyVatNetwork net(*stream, capnp::rpc::twoparty::Side::SERVER);
