@@ -28,7 +28,10 @@
  *
  * Callbacks run inside rpc_conn_pump/feed (or inside rpc_call_send for a
  * local failure); they may call every function here except rpc_conn_free
- * of their own connection.  Nothing is thread-safe; one thread per vat.
+ * of their own connection and rpc_conn_pump/feed (ignored there).  Every
+ * rpc_incoming must be answered exactly once, even after the connection
+ * ended (its memory is kept until then).  Nothing is thread-safe; one
+ * thread per vat.
  */
 #pragma once
 
@@ -227,5 +230,7 @@ void rpc_in_return(struct rpc_incoming *in);
 void rpc_in_throw(struct rpc_incoming *in, enum rpc_exc type,
                   const char *reason);
 /* Forward the call to `target` (another connection's cap, or a cap the
- * peer itself hosts) and answer with its response.  Consumes `in`. */
+ * peer itself hosts) and answer with its response.  Consumes `in`.  Caps
+ * in the params must be sendable on target's connection (local caps, or
+ * caps of that connection); otherwise the call fails with an exception. */
 void rpc_in_forward(struct rpc_incoming *in, struct rpc_cap *target);
