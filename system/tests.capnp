@@ -64,6 +64,7 @@ const manifest :C.SystemManifest = (
     (name = "timer_exit", data = embed "/user/tests/timer_exit.elf"),
     (name = "notify", data = embed "/user/tests/notify.elf"),
     (name = "notify_child", data = embed "/user/tests/notify_child.elf"),
+    (name = "rpc_local", data = embed "/user/tests/rpc_local.elf"),
     (name = "bad_truncated", data = embed "/user/tests/bad_truncated.elf"),
     (name = "bad_magic", data = embed "/user/tests/bad_magic.elf"),
     (name = "bad_wx", data = embed "/user/tests/bad_wx.elf"),
@@ -75,6 +76,8 @@ const manifest :C.SystemManifest = (
   initConfig = (
     init = (name = "none", binary = "bootpkg"),
     services = [
+      (name = "RPC0001", binary = "rpc_local", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console))],
+       args = ["lib/rpc in a capOS process: calls, pipelining, disconnect, no leak", "expect=0"]),
       (name = "THREAD0002", binary = "tls", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console))],
        args = ["static TLS: .tdata/.tbss values, alignment, fs:0 = TCB", "expect=0"]),
       (name = "THREAD0001", binary = "threadctl", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)), (name = "thread", interfaceId = 0x828bc9d9da6b2099, source = (kernel = threadControl))],
