@@ -8,12 +8,13 @@ UTEST_PLAIN += ipc_basic ipc_queue ipc_xfer ipc_revoke ipc_server_exit \
         ipc_caller_exit ipc_spawn ipc_child
 UTEST_PLAIN += mem_basic mem_errors mem_subrange mem_vmem mem_fault_unmapped \
         mem_fault_rx
-UTEST_PLAIN += args notify notify_child
+UTEST_PLAIN += args notify notify_child dev
 UTEST_FAULTS := null kernel_read write_ro write_capset exec_data stack_overflow \
         priv ud bp div noncanon_jump
 UTEST_BAD := truncated magic wx kernel_vaddr filesz entry dynamic
 
 $(foreach t,$(UTEST_PLAIN),$(eval $(call user_program,tests/$(t),user/tests/$(t).c)))
+$(eval $(call user_program,tests/vblk,user/tests/vblk.c user/drivers/virtio_blk.c))
 
 # One binary per fault kind, from user/tests/faults.c with -DFAULT_<KIND>.
 define fault_program
@@ -28,7 +29,7 @@ $(foreach f,$(UTEST_FAULTS),$(eval $(call fault_program,$(f))))
 $(USER_OUT)/tests/bad_%.elf: $(USER_OUT)/tests/exit_code.elf tools/mkbadelf.py
 	$(Q)python3 tools/mkbadelf.py $< $* $@
 
-UTEST_ELFS := $(addprefix $(USER_OUT)/tests/,$(addsuffix .elf,$(UTEST_PLAIN) \
+UTEST_ELFS := $(addprefix $(USER_OUT)/tests/,$(addsuffix .elf,$(UTEST_PLAIN) vblk \
         $(addprefix fault_,$(UTEST_FAULTS)) $(addprefix bad_,$(UTEST_BAD))))
 
 # RPC0001: lib/rpc (mk/rpc.mk) linked into a capOS program.
@@ -45,11 +46,16 @@ $(TEST_MANIFEST): system/tests.capnp schema/capos.capnp $(UTEST_ELFS)
 
 all: $(TEST_MANIFEST)
 
+# The disk of the device tests (DEV*): 1 MiB, rewritten by the tests.
+TEST_DISK := $(BUILD)/test-disk.img
+$(TEST_DISK):
+	$(Q)truncate -s 1M $@
+
 TEST_SUITES += manifest
 .PHONY: suite-manifest
 # The test kernel: the same kernel plus heap poisoning (kernel/mm/kmem.c).
-suite-manifest: $(KTEST_ELF) $(TEST_MANIFEST)
-	@$(SUITE) manifest python3 tests/system/run.py --manifest $(KTEST_ELF) $(TEST_MANIFEST)
+suite-manifest: $(KTEST_ELF) $(TEST_MANIFEST) $(TEST_DISK)
+	@DISK=$(TEST_DISK) $(SUITE) manifest python3 tests/system/run.py --manifest $(KTEST_ELF) $(TEST_MANIFEST)
 
 # Malformed boot manifests (tests/system/manifests/): each must stop the
 # boot with a precise message (cases in tests/system/cases.txt).
@@ -69,9 +75,9 @@ suite-system: $(BAD_MANIFESTS)
 CLANG_TREE := $(BUILD)/clang-tree
 TEST_SUITES += manifest-clang
 .PHONY: suite-manifest-clang
-suite-manifest-clang:
+suite-manifest-clang: $(TEST_DISK)
 	@$(MAKE) --no-print-directory CC=clang BUILD=$(CLANG_TREE) \
 	    $(CLANG_TREE)/capos-test.elf $(CLANG_TREE)/manifest-tests.bin \
 	    > $(BUILD)/clang-tree-build.log 2>&1 || tail -20 $(BUILD)/clang-tree-build.log
-	@$(SUITE) manifest-clang python3 tests/system/run.py --manifest \
+	@DISK=$(TEST_DISK) $(SUITE) manifest-clang python3 tests/system/run.py --manifest \
 	    $(CLANG_TREE)/capos-test.elf $(CLANG_TREE)/manifest-tests.bin manifest-clang

@@ -229,6 +229,96 @@ interface NotificationFactory @0xe24502169942fdb8 {
   # A fresh Notification with no bits pending.  errors: NOMEM, QUOTA.
 }
 
+# ---- devices (docs/devices.md) -------------------------------------------
+
+enum PciBarKind @0xa534c84487012512 {
+  none @0;
+  memory32 @1;
+  memory64 @2;
+  io @3;
+}
+
+struct PciBar @0xabe311f94a1b64b0 {
+  kind @0 :PciBarKind;
+  base @1 :UInt64;          # physical (memory) or port (io) address
+  size @2 :UInt64;
+  prefetchable @3 :Bool;
+}
+
+# What the kernel found of one PCI function at boot.
+struct PciInfo @0xabfc0e5d75ad24ad {
+  bus @0 :UInt8;
+  slot @1 :UInt8;
+  function @2 :UInt8;
+  vendorId @3 :UInt16;
+  deviceId @4 :UInt16;
+  classCode @5 :UInt8;
+  subclass @6 :UInt8;
+  progIf @7 :UInt8;
+  bars @8 :List(PciBar);    # BAR0..BAR5; the upper half of a 64-bit BAR is none
+  msixEntries @9 :UInt16;   # 0: the function has no MSI-X
+}
+
+# The PCI functions of the machine.  Init holds it and opens, for each
+# driver the manifest names, exactly the device it is granted.
+interface DeviceManager @0x9e2ef5d78d77084a {
+  list @0 () -> (devices :List(PciInfo));
+  # Every function found at boot, in bus order.  errors: TOOSMALL.
+  open @1 (vendorId :UInt16, deviceId :UInt16, index :UInt32)
+      -> (device :PciDevice);
+  # The `index`-th function (0 = first) with these ids, for one driver at
+  # a time: the function stays open while any PciDevice or Interrupt
+  # capability of this open exists.
+  # errors: NOTFOUND (no such function), BUSY (already open), NOMEM.
+}
+
+# One PCI function: its registers, interrupts and DMA memory.  Releasing
+# the last capability of the open (and of its Interrupts) resets it: bus
+# mastering and MSI-X off, every interrupt masked, DMA memory unpinned.
+interface PciDevice @0x9471894f5045b972 {
+  info @0 () -> (info :PciInfo);
+  # errors: none.
+  configRead @1 (offset :UInt16, width :UInt8) -> (value :UInt32);
+  # Read config space.  errors: INVAL (width not 1, 2 or 4, or offset not
+  # a multiple of it), RANGE (beyond 256 bytes).
+  configWrite @2 (offset :UInt16, width :UInt8, value :UInt32) -> ();
+  # Write config space: the command register (bits memory, bus master and
+  # INTx disable only) and the device-specific area from 0x40 outside the
+  # MSI and MSI-X capabilities, which the kernel owns.
+  # errors: INVAL, RANGE, PERM (header, BARs, other command bits, MSI/MSI-X).
+  bar @3 (index :UInt8) -> (mmio :MemoryObject);
+  # The memory BAR `index` as a MemoryObject (device memory: mapped
+  # uncached, never executable, not readable through read/write).
+  # errors: RANGE (index > 5), NOTFOUND (BAR unused), NOSYS (I/O BAR),
+  # INVAL (not page aligned), PERM (the BAR overlaps RAM).
+  interrupt @4 (entry :UInt16, notification :Notification, bits :UInt64)
+      -> (irq :Interrupt);
+  # Route MSI-X table entry `entry` to `bits` of `notification` and enable
+  # MSI-X.  Each interrupt masks the entry and signals the bits; it stays
+  # masked until Interrupt.ack.  errors: NOSYS (no MSI-X), RANGE (entry
+  # beyond the table), INVAL (bits == 0 or no Notification in the transfer
+  # list), WRONGTYPE (not a Notification), BUSY (entry already routed),
+  # FULL (no free interrupt vector).
+  dmaAlloc @5 (pages :UInt32) -> (memory :MemoryObject, deviceAddr :UInt64);
+  # `pages` zeroed physically contiguous frames for DMA, charged to the
+  # caller; `deviceAddr` is what the device uses (the physical address:
+  # there is no IOMMU yet).  Pinned until the device is reset.
+  # errors: INVAL (0), RANGE (above 512 or 64 allocations), NOMEM, QUOTA.
+  reset @6 () -> ();
+  # Bus mastering and MSI-X off, every interrupt masked; DMA memory
+  # allocated so far is unpinned (its frames live while mapped or held).
+  # errors: none.
+}
+
+# One routed MSI-X entry of a PciDevice.
+interface Interrupt @0x9cce3c94b0ada180 {
+  ack @0 () -> ();
+  # Unmask the entry after handling the interrupt.  errors: none.
+  stats @1 () -> (delivered :UInt64, masked :Bool);
+  # Interrupts delivered so far, and whether the entry is masked now.
+  # errors: none.
+}
+
 # ---- bootstrap CapSet ---------------------------------------------------
 
 # The read-only CapSet page given to each process at entry (RDX) holds a
@@ -300,6 +390,7 @@ enum KernelCap @0xc29bc112b3092351 {
   threadControl @7;     # the receiving process's main thread
   endpoint @8;          # a fresh Endpoint owned by the receiver
   notificationFactory @9;
+  deviceManager @10;
 }
 
 # One CapSet entry of a service: a name, the interface it must implement and

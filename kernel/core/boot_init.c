@@ -19,6 +19,7 @@
 #include <kernel/kobjs.h>
 #include <kernel/manifest.h>
 #include <kernel/memcaps.h>
+#include <kernel/devices.h>
 #include <kernel/notification.h>
 #include <kernel/pmm.h>
 #include <kernel/printk.h>
@@ -39,7 +40,8 @@ static bool kcap_available(uint32_t k)
            k == CAPOS_KERNEL_CAP_PROCESS_SPAWNER ||
            k == CAPOS_KERNEL_CAP_THREAD_CONTROL ||
            k == CAPOS_KERNEL_CAP_ENDPOINT ||
-           k == CAPOS_KERNEL_CAP_NOTIFICATION_FACTORY;
+           k == CAPOS_KERNEL_CAP_NOTIFICATION_FACTORY ||
+           k == CAPOS_KERNEL_CAP_DEVICE_MANAGER;
 }
 
 static struct kobj *kcap_obj(uint32_t k)
@@ -54,6 +56,7 @@ static struct kobj *kcap_obj(uint32_t k)
     case CAPOS_KERNEL_CAP_PROCESS_SPAWNER: return spawner_obj();
     case CAPOS_KERNEL_CAP_THREAD_CONTROL: return threadctl_obj();
     case CAPOS_KERNEL_CAP_NOTIFICATION_FACTORY: return notification_factory_obj();
+    case CAPOS_KERNEL_CAP_DEVICE_MANAGER: return devmgr_obj();
     default: return NULL;
     }
 }

@@ -59,6 +59,8 @@ static uint64_t kernel_iface(uint32_t kind)
     case CAPOS_KERNEL_CAP_ENDPOINT: return CAPOS_ENDPOINT_INTERFACE_ID;
     case CAPOS_KERNEL_CAP_NOTIFICATION_FACTORY:
         return CAPOS_NOTIFICATION_FACTORY_INTERFACE_ID;
+    case CAPOS_KERNEL_CAP_DEVICE_MANAGER:
+        return CAPOS_DEVICE_MANAGER_INTERFACE_ID;
     default: return 0;  /* per process: virtualMemory, capabilityManager,
                            threadControl */
     }

@@ -28,6 +28,9 @@ enum kobj_type {
     KOBJ_EPCLIENT,     /* client facet of an endpoint */
     KOBJ_NOTIFICATION,
     KOBJ_NOTIFYFACTORY,
+    KOBJ_DEVMGR,
+    KOBJ_PCIDEV,
+    KOBJ_INTERRUPT,
     KOBJ__COUNT
 };
 

@@ -14,7 +14,8 @@
 
 extern const struct kiface console_iface, timer_iface, bootpkg_iface,
     capmgr_iface, process_handle_iface, spawner_iface, threadctl_iface,
-    notification_iface, notification_factory_iface;
+    notification_iface, notification_factory_iface, devmgr_iface,
+    pcidev_iface, interrupt_iface;
 
 struct kobj *console_obj(void);
 struct kobj *timer_obj(void);
