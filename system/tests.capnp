@@ -73,6 +73,7 @@ const manifest :C.SystemManifest = (
     (name = "timer_exit", data = embed "/user/tests/timer_exit.elf"),
     (name = "notify", data = embed "/user/tests/notify.elf"),
     (name = "notify_child", data = embed "/user/tests/notify_child.elf"),
+    (name = "rpc_local", data = embed "/user/tests/rpc_local.elf"),
     (name = "dev", data = embed "/user/tests/dev.elf"),
     (name = "vblk", data = embed "/user/tests/vblk.elf"),
     (name = "vblk_grant", data = embed "/user/tests/vblk_grant.elf"),
@@ -95,6 +96,8 @@ const manifest :C.SystemManifest = (
   initConfig = (
     init = (name = "none", binary = "bootpkg"),
     services = [
+      (name = "RPC0001", binary = "rpc_local", grants = [(name = "console", interfaceId = Id.console, source = (kernel = console))],
+       args = ["lib/rpc in a capOS process: calls, pipelining, disconnect, no leak", "expect=0"]),
       (name = "LUA0001", binary = "posix_run", grants = [(name = "console", interfaceId = Id.console, source = (kernel = console)), (name = "timer", interfaceId = Id.timer, source = (kernel = timer)), (name = "vm", interfaceId = Id.virtualMemory, source = (kernel = virtualMemory)), (name = "thread", interfaceId = Id.threadControl, source = (kernel = threadControl)), (name = "spawner", interfaceId = Id.processSpawner, source = (kernel = processSpawner)), (name = "boot", interfaceId = Id.bootPackage, source = (kernel = bootPackage))],
        args = L.lua0001),
       (name = "LUA0002", binary = "posix_run", grants = [(name = "console", interfaceId = Id.console, source = (kernel = console)), (name = "timer", interfaceId = Id.timer, source = (kernel = timer)), (name = "vm", interfaceId = Id.virtualMemory, source = (kernel = virtualMemory)), (name = "thread", interfaceId = Id.threadControl, source = (kernel = threadControl)), (name = "spawner", interfaceId = Id.processSpawner, source = (kernel = processSpawner)), (name = "boot", interfaceId = Id.bootPackage, source = (kernel = bootPackage))],
