@@ -37,6 +37,13 @@ $(USER_OUT)/tests/bad_%.elf: $(USER_OUT)/tests/exit_code.elf tools/mkbadelf.py
 UTEST_ELFS := $(addprefix $(USER_OUT)/tests/,$(addsuffix .elf,$(UTEST_PLAIN) vblk vblk_grant vblk_crash $(UTEST_SERIAL) \
         $(addprefix fault_,$(UTEST_FAULTS)) $(addprefix bad_,$(UTEST_BAD))))
 
+# RPC0001: lib/rpc (mk/rpc.mk) linked into a capOS program.
+RPC_UTEST_SRCS := user/tests/rpc_local.c $(RPC_SRCS)
+$(eval $(call user_program,tests/rpc_local,$(RPC_UTEST_SRCS)))
+$(patsubst %.c,$(USER_OBJ)/%.o,$(RPC_UTEST_SRCS)): USER_CFLAGS += -Ilib/rpc/include
+$(patsubst %.c,$(USER_OBJ)/%.o,$(RPC_UTEST_SRCS)): $(RPC_GEN)
+UTEST_ELFS += $(USER_OUT)/tests/rpc_local.elf
+
 TEST_MANIFEST := $(BUILD)/manifest-tests.bin
 $(TEST_MANIFEST): system/tests.capnp schema/capos.capnp $(GEN_IDS) $(UTEST_ELFS) \
         $(POSIX_PROGRAMS)

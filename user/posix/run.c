@@ -63,8 +63,7 @@ int main(int argc, char **argv)
         printf("posix/run: spawn %s: %s\n", bin, err_name(e));
         return 124;
     }
-    e = capos_process_handle_wait((struct capos_process_handle){handle}, &code,
-                                  NULL);
+    e = capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, handle), &code, NULL);
     capos_release(handle);
     if (e != ERR_OK) {
         printf("posix/run: wait: %s\n", err_name(e));
