@@ -37,6 +37,8 @@ void capnp_builder_init(struct capnp_builder *b, uint64_t *words,
                         uint32_t nwords)
 {
     __builtin_memset(b, 0, sizeof *b);
+    b->segs = b->inline_segs;
+    b->segs_max = CAPNP_BUILDER_MAX_SEGS;
     if ((uintptr_t)words & 7) {
         capnp_builder_fail(b, CAPNP_E_MISALIGNED);
         nwords = 0;
@@ -59,12 +61,26 @@ enum capnp_err capnp_builder_add_segment(struct capnp_builder *b,
 
     if ((uintptr_t)words & 7)
         return CAPNP_E_MISALIGNED;
-    if (b->nsegs >= CAPNP_BUILDER_MAX_SEGS)
+    if (b->nsegs >= b->segs_max)
         return CAPNP_E_TOO_MANY_SEGMENTS;
     s = &b->segs[b->nsegs++];
     s->words = words;
     s->nwords = nwords < WIRE_MAX_SEG_WORDS ? nwords : WIRE_MAX_SEG_WORDS;
     s->used = 0;
+    return CAPNP_OK;
+}
+
+/* Move the segment descriptors to the caller's store; see capnp.h. */
+enum capnp_err capnp_builder_set_seg_store(struct capnp_builder *b,
+                                           struct capnp_bseg *store,
+                                           uint32_t n)
+{
+    if (!store || n < b->nsegs)
+        return CAPNP_E_BAD_ARG;
+    for (uint32_t i = 0; i < b->nsegs; i++)
+        store[i] = b->segs[i];
+    b->segs = store;
+    b->segs_max = n;
     return CAPNP_OK;
 }
 

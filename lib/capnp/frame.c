@@ -126,11 +126,13 @@ struct capnp_struct capnp_struct_builder_view(
     const struct capnp_struct_builder *sb, struct capnp_msg *msg)
 {
     struct capnp_struct s = {0};
+    struct capnp_seg seg;
 
-    if (!sb->b || sb->seg >= msg->nsegs)
+    if (!sb->b || !capnp_msg_segment(msg, sb->seg, &seg))
         return s;
     s.msg = msg;
-    s.seg = &msg->segs[sb->seg];
+    s.seg_words = seg.words;
+    s.seg_nwords = seg.nwords;
     s.data = sb->data;
     s.ptrs = sb->ptrs;
     s.data_bytes = sb->data_bytes;

@@ -122,7 +122,8 @@ enum capnp_ptr_kind {
 
 #define CAPNP_CAP_NULL UINT32_MAX     /* capability getter: null pointer */
 #define CAPNP_MSG_MAX_SEGS 16         /* inline segment slots of a msg */
-#define CAPNP_BUILDER_MAX_SEGS 16     /* segments of one builder */
+#define CAPNP_FRAMED_MAX_SEGS 1024    /* framed default: more need seg_store */
+#define CAPNP_BUILDER_MAX_SEGS 16     /* inline segments of one builder */
 #define CAPNP_DEFAULT_TRAVERSAL (8u * 1024 * 1024) /* words, as C++ */
 #define CAPNP_DEFAULT_NESTING 64
 #define CAPNP_LIST_MAX_COUNT ((1u << 29) - 1) /* 29-bit count field */
@@ -141,15 +142,27 @@ struct capnp_read_opts {
     int32_t nesting_limit;    /* 0 = CAPNP_DEFAULT_NESTING */
     uint32_t cap_count;       /* length of the message's capability table */
     uint32_t flags;           /* CAPNP_READ_* */
-    /* Optional storage for more than CAPNP_MSG_MAX_SEGS segments. */
+    /* Optional storage for the segment table: with it, up to
+     * seg_store_len segments, each found in O(1).  Without it, up to
+     * CAPNP_MSG_MAX_SEGS in O(1), and framed messages of up to
+     * CAPNP_FRAMED_MAX_SEGS segments through the buffer's own table
+     * (a far pointer then scans at most count/16 table entries). */
     struct capnp_seg *seg_store;
     uint32_t seg_store_len;
 };
 #define CAPNP_READ_NO_FAR 1u /* reject far pointers (kernel policy) */
 
-/* One message being read.  Must not move while views of it exist. */
+struct capnp_bseg;
+
+/* One message being read.  Must not move while views of it exist.
+ * Segment i is found (capnp_msg_segment) in segs[i], or in the builder's
+ * bsegs[i], or - framed messages with more segments than the inline
+ * store - from checkpoint store[i / stride] and the sizes in `table`. */
 struct capnp_msg {
     const struct capnp_seg *segs; /* segment array (store or caller's) */
+    const struct capnp_bseg *bsegs; /* builder's segments, or NULL */
+    const uint8_t *table;         /* framed u32 sizes, with stride != 0 */
+    uint32_t stride;              /* 0, or segments per checkpoint */
     uint32_t nsegs;
     uint32_t cap_count;           /* cap indices must be < this */
     uint64_t traversal_left;      /* words still allowed to be visited */
@@ -163,19 +176,21 @@ struct capnp_msg {
 /* A struct view.  A zeroed value is a valid empty (all-default) struct. */
 struct capnp_struct {
     struct capnp_msg *msg;
-    const struct capnp_seg *seg;
+    const uint64_t *seg_words; /* the segment holding the struct */
     const uint8_t *data;
     const uint64_t *ptrs;
+    uint32_t seg_nwords;
     uint32_t data_bytes;
-    uint16_t nptrs;
     int32_t depth; /* nesting budget left for pointers read from here */
+    uint16_t nptrs;
 };
 
 /* A list view.  Element i starts at bit i*step_bits from `start`. */
 struct capnp_list {
     struct capnp_msg *msg;
-    const struct capnp_seg *seg;
+    const uint64_t *seg_words;
     const uint8_t *start;
+    uint32_t seg_nwords;
     uint32_t count;
     uint32_t step_bits;  /* bits per element (data + pointers) */
     uint32_t data_bits;  /* data bits per element */
@@ -187,8 +202,9 @@ struct capnp_list {
 /* A pointer slot (AnyPointer, list-of-pointers element, generic walks). */
 struct capnp_ptr {
     struct capnp_msg *msg;
-    const struct capnp_seg *seg;
+    const uint64_t *seg_words;
     const uint64_t *p; /* NULL: absent, reads as null */
+    uint32_t seg_nwords;
     int32_t depth;
 };
 
@@ -223,6 +239,9 @@ enum capnp_err capnp_msg_init_segments(struct capnp_msg *msg,
                                        const struct capnp_seg *segs,
                                        uint32_t nsegs,
                                        const struct capnp_read_opts *opts);
+/* Segment `id` of msg into *out; false if there is no such segment. */
+bool capnp_msg_segment(const struct capnp_msg *msg, uint32_t id,
+                       struct capnp_seg *out);
 /* First error recorded while reading (CAPNP_OK if none). */
 static inline enum capnp_err capnp_msg_error(const struct capnp_msg *msg)
 {
@@ -266,7 +285,8 @@ uint32_t capnp_ptr_read_cap(const struct capnp_ptr *p);
 static inline struct capnp_ptr capnp_struct_ptr(const struct capnp_struct *s,
                                                 uint32_t i)
 {
-    struct capnp_ptr p = {s->msg, s->seg, NULL, s->depth};
+    struct capnp_ptr p = {s->msg, s->seg_words, NULL, s->seg_nwords,
+                          s->depth};
     if (i < s->nptrs)
         p.p = s->ptrs + i;
     return p;
@@ -277,7 +297,8 @@ static inline struct capnp_ptr capnp_struct_ptr(const struct capnp_struct *s,
 static inline struct capnp_ptr capnp_list_ptr(const struct capnp_list *l,
                                               uint32_t i)
 {
-    struct capnp_ptr p = {l->msg, l->seg, NULL, l->depth};
+    struct capnp_ptr p = {l->msg, l->seg_words, NULL, l->seg_nwords,
+                          l->depth};
     if (i < l->count && l->nptrs > 0)
         p.p = (const uint64_t *)(const void *)(l->start +
               (((uint64_t)i * l->step_bits + l->data_bits) >> 3));
@@ -405,7 +426,8 @@ static inline struct capnp_struct capnp_list_struct(const struct capnp_list *l,
     if (i >= l->count || l->elem == CAPNP_ELEM_BIT)
         return s;
     s.msg = l->msg;
-    s.seg = l->seg;
+    s.seg_words = l->seg_words;
+    s.seg_nwords = l->seg_nwords;
     s.data = l->start + (((uint64_t)i * l->step_bits) >> 3);
     s.ptrs = (const uint64_t *)(const void *)(s.data + (l->data_bits >> 3));
     s.data_bytes = l->data_bits >> 3;
@@ -425,12 +447,14 @@ struct capnp_bseg {
 
 /* A message being built into caller-provided memory. */
 struct capnp_builder {
-    struct capnp_bseg segs[CAPNP_BUILDER_MAX_SEGS];
+    struct capnp_bseg *segs;   /* inline[] or the caller's store */
     uint32_t nsegs;
+    uint32_t segs_max;
     uint32_t ncaps;        /* entries appended to the cap table */
     uint32_t caps_max;
     uint64_t *caps;        /* caller's capability table (may be NULL) */
     enum capnp_err err;    /* first error, sticky */
+    struct capnp_bseg inline_segs[CAPNP_BUILDER_MAX_SEGS];
 };
 
 /* A struct under construction.  Zeroed = empty; setters then fail. */
@@ -470,6 +494,13 @@ void capnp_builder_init(struct capnp_builder *b, uint64_t *words,
  * MISALIGNED if `words` is not 8-byte aligned. */
 enum capnp_err capnp_builder_add_segment(struct capnp_builder *b,
                                          uint64_t *words, uint32_t nwords);
+/* Hold the segment descriptors in store[n] (n > CAPNP_BUILDER_MAX_SEGS
+ * allows more segments); the ones given so far are moved there.  BAD_ARG
+ * if n is smaller than the segments already given.  The store must
+ * outlive the builder (and readers made by capnp_msg_init_builder). */
+enum capnp_err capnp_builder_set_seg_store(struct capnp_builder *b,
+                                           struct capnp_bseg *store,
+                                           uint32_t n);
 /* Give the capability table that capnp_ptr_set_cap() appends to. */
 void capnp_builder_set_cap_table(struct capnp_builder *b, uint64_t *table,
                                  uint32_t max);
