@@ -81,7 +81,8 @@
     X(LIST_TOO_LONG, "list too long for the wire format")                    \
     X(FIELD_RANGE, "builder field outside the struct's sections")            \
     X(BAD_ARG, "invalid argument")                                           \
-    X(BUFFER_TOO_SMALL, "output buffer too small")
+    X(BUFFER_TOO_SMALL, "output buffer too small")                         \
+    X(PACKED_TRUNCATED, "packed input ends inside a word or run")
 
 enum capnp_err {
 #define CAPNP__ENUM(name, msg) CAPNP_E_##name,
@@ -534,6 +535,33 @@ size_t capnp_builder_write_table(const struct capnp_builder *b, void *out,
  * segment is in use. */
 const uint64_t *capnp_builder_flat(const struct capnp_builder *b,
                                    uint32_t *nwords);
+/* ---- packed encoding (packed.c) ---- */
+
+/* Worst-case packed size in bytes of n words. */
+size_t capnp_packed_bound(size_t nwords);
+/* Pack words[nwords] into out[len]; *written = bytes (0 on error);
+ * BUFFER_TOO_SMALL if it does not fit (capnp_packed_bound always fits). */
+enum capnp_err capnp_pack(const uint64_t *words, size_t nwords, void *out,
+                          size_t len, size_t *written);
+/* capnp_builder_serialize, packed (byte-identical to the reference's
+ * writePackedMessage); bound: capnp_packed_bound(capnp_builder_size/8). */
+enum capnp_err capnp_builder_serialize_packed(const struct capnp_builder *b,
+                                              void *out, size_t len,
+                                              size_t *written);
+/* Unpack in[len] (hostile) into out[out_words]; *nwords = words written.
+ * PACKED_TRUNCATED if the input ends inside a word, a count or a raw run;
+ * BUFFER_TOO_SMALL if the output would exceed out_words (the bound on a
+ * zero run's amplification).  On error *nwords is unchanged and out holds
+ * a partial result. */
+enum capnp_err capnp_unpack(const void *in, size_t len, uint64_t *out,
+                            size_t out_words, size_t *nwords);
+/* Unpack a packed framed message into out[out_words] and capnp_msg_init()
+ * it; the unpack errors above or capnp_msg_init's. */
+enum capnp_err capnp_msg_init_packed(struct capnp_msg *msg, const void *in,
+                                     size_t len, uint64_t *out,
+                                     size_t out_words,
+                                     const struct capnp_read_opts *opts);
+
 /* Read a builder's current content in place (no copy). */
 enum capnp_err capnp_msg_init_builder(struct capnp_msg *msg,
                                       const struct capnp_builder *b,
