@@ -135,7 +135,6 @@ enum capnp_elem list_elem(schema_type_r elem);
 const char *type_kind_name(schema_type_which_t w);
 
 /* ---- emit_iface.c ---- */
-void emit_iface_types(struct gen *g, struct gen_node *n);
 void emit_iface_body(struct gen *g, struct gen_node *n);
 /* Shared declarations used by interface code, emitted once per header. */
 void emit_iface_support(struct gen *g);

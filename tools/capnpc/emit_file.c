@@ -107,8 +107,6 @@ static void emit_pass1(struct gen *g, struct order *o)
         schema_node_which_t w = schema_node_which(o->v[i]->r);
         if (w == SCHEMA_NODE_ENUM)
             emit_enum(g, o->v[i]);
-        else if (w == SCHEMA_NODE_INTERFACE)
-            emit_iface_types(g, o->v[i]);
     }
     for (size_t i = 0; i < o->n; i++)
         if (schema_node_which(o->v[i]->r) == SCHEMA_NODE_STRUCT)

@@ -410,7 +410,8 @@ void emit_group_clear(struct gen *g, struct gen_node *n)
     fn = xasprintf("%s__clear", n->cname);
     gen_ident(g, fn, n->display);
     out(g, "/* Reset group %s: every field reads as its default. */\n"
-        "static inline void %s(%s_b b)\n{\n", n->display, fn, n->cname);
+        "static inline void %s(%s_b b)\n{\n    (void)b;\n", n->display, fn,
+        n->cname);
     if (schema_node_struct_get_discriminant_count(st) > 0)
         out(g, "    capnp_clear_data(&b.s, %uu, 16);\n",
             16 * schema_node_struct_get_discriminant_offset(st));

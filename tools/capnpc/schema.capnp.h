@@ -219,12 +219,14 @@ typedef struct schema_code_generator_request_requested_file_import_blist { struc
 /* Reset group Type.anyPointer.implicitMethodParameter: every field reads as its default. */
 static inline void schema_type_any_pointer_implicit_method_parameter__clear(schema_type_any_pointer_implicit_method_parameter_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 80u, 16);
 }
 
 /* Reset group Type.anyPointer.parameter: every field reads as its default. */
 static inline void schema_type_any_pointer_parameter__clear(schema_type_any_pointer_parameter_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 128u, 64);
     capnp_clear_data(&b.s, 80u, 16);
 }
@@ -232,12 +234,14 @@ static inline void schema_type_any_pointer_parameter__clear(schema_type_any_poin
 /* Reset group Type.anyPointer.unconstrained: every field reads as its default. */
 static inline void schema_type_any_pointer_unconstrained__clear(schema_type_any_pointer_unconstrained_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 80u, 16);
 }
 
 /* Reset group Type.anyPointer: every field reads as its default. */
 static inline void schema_type_any_pointer__clear(schema_type_any_pointer_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 64u, 16);
     { schema_type_any_pointer_unconstrained_b v = {b.s}; schema_type_any_pointer_unconstrained__clear(v); }
     { schema_type_any_pointer_parameter_b v = {b.s}; schema_type_any_pointer_parameter__clear(v); }
@@ -247,6 +251,7 @@ static inline void schema_type_any_pointer__clear(schema_type_any_pointer_b b)
 /* Reset group Type.interface: every field reads as its default. */
 static inline void schema_type_interface__clear(schema_type_interface_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 64u, 64);
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 0u); capnp_ptr_clear(&p); }
 }
@@ -254,6 +259,7 @@ static inline void schema_type_interface__clear(schema_type_interface_b b)
 /* Reset group Type.struct: every field reads as its default. */
 static inline void schema_type_struct__clear(schema_type_struct_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 64u, 64);
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 0u); capnp_ptr_clear(&p); }
 }
@@ -261,6 +267,7 @@ static inline void schema_type_struct__clear(schema_type_struct_b b)
 /* Reset group Type.enum: every field reads as its default. */
 static inline void schema_type_enum__clear(schema_type_enum_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 64u, 64);
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 0u); capnp_ptr_clear(&p); }
 }
@@ -268,12 +275,14 @@ static inline void schema_type_enum__clear(schema_type_enum_b b)
 /* Reset group Type.list: every field reads as its default. */
 static inline void schema_type_list__clear(schema_type_list_b b)
 {
+    (void)b;
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 0u); capnp_ptr_clear(&p); }
 }
 
 /* Reset group Field.ordinal: every field reads as its default. */
 static inline void schema_field_ordinal__clear(schema_field_ordinal_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 80u, 16);
     capnp_clear_data(&b.s, 96u, 16);
 }
@@ -281,12 +290,14 @@ static inline void schema_field_ordinal__clear(schema_field_ordinal_b b)
 /* Reset group Field.group: every field reads as its default. */
 static inline void schema_field_group__clear(schema_field_group_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 128u, 64);
 }
 
 /* Reset group Field.slot: every field reads as its default. */
 static inline void schema_field_slot__clear(schema_field_slot_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 32u, 32);
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 2u); capnp_ptr_clear(&p); }
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 3u); capnp_ptr_clear(&p); }
@@ -296,6 +307,7 @@ static inline void schema_field_slot__clear(schema_field_slot_b b)
 /* Reset group Node.annotation: every field reads as its default. */
 static inline void schema_node_annotation__clear(schema_node_annotation_b b)
 {
+    (void)b;
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 3u); capnp_ptr_clear(&p); }
     capnp_clear_data(&b.s, 112u, 1);
     capnp_clear_data(&b.s, 113u, 1);
@@ -314,6 +326,7 @@ static inline void schema_node_annotation__clear(schema_node_annotation_b b)
 /* Reset group Node.const: every field reads as its default. */
 static inline void schema_node_const__clear(schema_node_const_b b)
 {
+    (void)b;
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 3u); capnp_ptr_clear(&p); }
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 4u); capnp_ptr_clear(&p); }
 }
@@ -321,6 +334,7 @@ static inline void schema_node_const__clear(schema_node_const_b b)
 /* Reset group Node.interface: every field reads as its default. */
 static inline void schema_node_interface__clear(schema_node_interface_b b)
 {
+    (void)b;
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 3u); capnp_ptr_clear(&p); }
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 4u); capnp_ptr_clear(&p); }
 }
@@ -328,12 +342,14 @@ static inline void schema_node_interface__clear(schema_node_interface_b b)
 /* Reset group Node.enum: every field reads as its default. */
 static inline void schema_node_enum__clear(schema_node_enum_b b)
 {
+    (void)b;
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 3u); capnp_ptr_clear(&p); }
 }
 
 /* Reset group Node.struct: every field reads as its default. */
 static inline void schema_node_struct__clear(schema_node_struct_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 112u, 16);
     capnp_clear_data(&b.s, 192u, 16);
     capnp_clear_data(&b.s, 208u, 16);
