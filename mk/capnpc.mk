@@ -88,7 +88,7 @@ CAPNPC_T := tests/host/capnpc
 CAPNPC_TGEN := $(BUILD)/gen/capnpc-test
 
 # Test schemas: gen_test (every feature) and one per topic.
-CAPNPC_T_SCHEMAS := gen_test groups extends
+CAPNPC_T_SCHEMAS := gen_test groups extends names
 CAPNPC_T_HEADERS := $(patsubst %,$(BUILD)/gen/%.capnp.h,$(CAPNPC_T_SCHEMAS))
 $(CAPNPC_T_HEADERS): $(BUILD)/gen/%.capnp.h: $(CAPNPC_T)/%.capnp $(CAPNPC)
 	@mkdir -p $(@D)

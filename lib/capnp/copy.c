@@ -152,6 +152,14 @@ void capnp_set_cap(const struct capnp_struct_builder *sb, uint32_t i,
     capnp_ptr_set_cap(&pb, handle);
 }
 
+/* List field i: deep copy of src. */
+void capnp_set_list(const struct capnp_struct_builder *sb, uint32_t i,
+                    const struct capnp_list *src)
+{
+    struct capnp_ptr_builder pb = capnp_struct_builder_ptr(sb, i);
+    capnp_ptr_set_list(&pb, src);
+}
+
 /* Struct field i: deep copy of src. */
 void capnp_set_struct(const struct capnp_struct_builder *sb, uint32_t i,
                       const struct capnp_struct *src)

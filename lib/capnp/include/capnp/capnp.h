@@ -642,6 +642,8 @@ void capnp_set_cap(const struct capnp_struct_builder *sb, uint32_t i,
                    uint64_t handle);
 void capnp_set_struct(const struct capnp_struct_builder *sb, uint32_t i,
                       const struct capnp_struct *src);
+void capnp_set_list(const struct capnp_struct_builder *sb, uint32_t i,
+                    const struct capnp_list *src);
 
 /* Struct builder -> struct view, read with the given msg (e.g. one made by
  * capnp_msg_init_builder over the same builder). */
