@@ -15,8 +15,10 @@
  *    pointers cannot amplify work beyond the budget;
  *  - nesting: each view carries the depth budget left; reading an object
  *    through a pointer needs depth > 0 and gives the object depth - 1.
- * A failed read records the first error in the msg and returns an empty
- * view or default; the msg may be NULL for views of defaults.
+ * A failed read records the first error in the msg and returns the
+ * caller's default (the schema default), as a null pointer would, the way
+ * the reference does in its non-throwing mode; the msg may be NULL for
+ * views of defaults.
  */
 #include <capnp/capnp.h>
 
@@ -173,6 +175,15 @@ enum capnp_ptr_kind capnp_ptr_kind(const struct capnp_ptr *p)
     }
 }
 
+/* The default struct of a slot (empty if def is NULL). */
+static struct capnp_struct def_struct(const struct capnp_ptr *p,
+                                      const struct capnp_seg *def)
+{
+    struct capnp_struct s = {0};
+    struct capnp_ptr d = default_slot(p, def);
+    return d.p ? capnp_ptr_read_struct(&d, NULL) : s;
+}
+
 /* Struct at a slot; see the contract in capnp.h. */
 struct capnp_struct capnp_ptr_read_struct(const struct capnp_ptr *p,
                                           const struct capnp_seg *def)
@@ -181,23 +192,19 @@ struct capnp_struct capnp_ptr_read_struct(const struct capnp_ptr *p,
     struct ref r;
     uint64_t words;
 
-    if (!p->p || *p->p == 0) {
-        struct capnp_ptr d = default_slot(p, def);
-        return d.p ? capnp_ptr_read_struct(&d, NULL) : s;
-    }
-    if (!slot_ref(p, &r))
-        return s;
+    if (!p->p || *p->p == 0 || !slot_ref(p, &r))
+        return def_struct(p, def);
     if (wire_kind(r.w) != WIRE_STRUCT) {
         fail(p->msg, CAPNP_E_NOT_STRUCT);
-        return s;
+        return def_struct(p, def);
     }
     words = (uint64_t)wire_dwords(r.w) + wire_nptrs(r.w);
     if (!in_seg(&r.seg, r.target, words)) {
         fail(p->msg, CAPNP_E_STRUCT_OUT_OF_BOUNDS);
-        return s;
+        return def_struct(p, def);
     }
     if (!charge(p->msg, words))
-        return s;
+        return def_struct(p, def);
     s.msg = p->msg;
     s.seg_words = r.seg.words;
     s.seg_nwords = r.seg.nwords;
@@ -283,33 +290,39 @@ static bool elem_compatible(const struct capnp_list *l, enum capnp_elem expect)
     }
 }
 
+/* The default list of a slot (empty if def is NULL). */
+static struct capnp_list def_list(const struct capnp_ptr *p,
+                                  enum capnp_elem expect,
+                                  const struct capnp_seg *def)
+{
+    struct capnp_list l = {0};
+    struct capnp_ptr d = default_slot(p, def);
+    return d.p ? capnp_ptr_read_list(&d, expect, NULL) : l;
+}
+
 /* List at a slot; see the contract in capnp.h. */
 struct capnp_list capnp_ptr_read_list(const struct capnp_ptr *p,
                                       enum capnp_elem expect,
                                       const struct capnp_seg *def)
 {
-    struct capnp_list l = {0}, empty = {0};
+    struct capnp_list l = {0};
     struct ref r;
     bool ok;
 
-    if (!p->p || *p->p == 0) {
-        struct capnp_ptr d = default_slot(p, def);
-        return d.p ? capnp_ptr_read_list(&d, expect, NULL) : l;
-    }
-    if (!slot_ref(p, &r))
-        return l;
+    if (!p->p || *p->p == 0 || !slot_ref(p, &r))
+        return def_list(p, expect, def);
     if (wire_kind(r.w) != WIRE_LIST) {
         fail(p->msg, CAPNP_E_NOT_LIST);
-        return l;
+        return def_list(p, expect, def);
     }
     l.elem = (uint8_t)wire_elem(r.w);
     ok = l.elem == CAPNP_ELEM_COMPOSITE ? composite_list(p->msg, &r, &l)
                                         : flat_list(p->msg, &r, &l);
     if (!ok)
-        return empty;
+        return def_list(p, expect, def);
     if (!elem_compatible(&l, expect)) {
         fail(p->msg, CAPNP_E_LIST_ELEM_SIZE);
-        return empty;
+        return def_list(p, expect, def);
     }
     l.msg = p->msg;
     l.seg_words = r.seg.words;
@@ -358,10 +371,10 @@ struct capnp_text capnp_ptr_read_text(const struct capnp_ptr *p,
         return def.str ? def : t;
     b = byte_list(p, &n);
     if (!b)
-        return t;
+        return def.str ? def : t;
     if (n == 0 || b[n - 1] != 0) {
         fail(p->msg, CAPNP_E_TEXT_UNTERMINATED);
-        return t;
+        return def.str ? def : t;
     }
     t.str = (const char *)b;
     t.len = n - 1;
@@ -380,7 +393,7 @@ struct capnp_data capnp_ptr_read_data(const struct capnp_ptr *p,
         return def;
     b = byte_list(p, &n);
     if (!b)
-        return d;
+        return def;
     d.ptr = b;
     d.len = n;
     return d;
