@@ -177,7 +177,7 @@ static inline void keep_old(const struct capnp_ptr_builder *pb,
 {
     old->w = *pb->p;
     old->b = NULL;
-    if (old->w && pb->seg < pb->b->nsegs) {
+    if (old->w && pb->b && pb->seg < pb->b->nsegs) {
         old->b = pb->b;
         old->seg = pb->seg;
         old->at = pb->p - pb->b->segs[pb->seg].words;

@@ -16,8 +16,9 @@
  * the struct's data section reads as its default (schema evolution), and a
  * pointer beyond the pointer section reads as null.  Pointer getters check
  * everything (bounds, far pointers, list sizes, cap indices, limits) and on
- * failure return an empty view (all fields read as defaults) and record the
- * FIRST error in the message (sticky).  Check capnp_msg_error() once after
+ * failure return the caller's default (as for a null pointer; an empty
+ * view when there is none) and record the FIRST error in the message
+ * (sticky).  Check capnp_msg_error() once after
  * reading, or after any read that matters.  Reading never faults, never
  * loops forever and never touches memory outside the segments.
  *
@@ -27,7 +28,8 @@
  * far (or double-far) pointers.  Views: `struct capnp_struct_builder`,
  * `struct capnp_list_builder`, `struct capnp_ptr_builder`.  Errors are also
  * sticky (capnp_builder_error()); a failed init returns an empty builder
- * view whose setters do nothing.
+ * view whose setters do nothing.  A setter that replaces a pointer zeroes
+ * the object it pointed to (zero.c).
  *
  * Field offsets passed to the scalar accessors are in units of the field's
  * own size, exactly the schema's `slot.offset` (bool: bit index; u16: index
@@ -263,19 +265,20 @@ struct capnp_struct capnp_msg_root(struct capnp_msg *msg);
 
 /* Kind of the pointer in a slot, following far pointers. */
 enum capnp_ptr_kind capnp_ptr_kind(const struct capnp_ptr *p);
-/* Struct at a slot; null slot -> `def` (a flat default message whose word 0
- * is the root pointer; NULL = empty struct). */
+/* Struct at a slot; null or invalid slot -> `def` (a flat default message
+ * whose word 0 is the root pointer; NULL = empty struct). */
 struct capnp_struct capnp_ptr_read_struct(const struct capnp_ptr *p,
                                           const struct capnp_seg *def);
 /* List at a slot, checked against `expect` (CAPNP_ELEM_ANY: no check);
- * null slot -> `def` (as above; NULL = empty list). */
+ * null or invalid slot -> `def` (as above; NULL = empty list). */
 struct capnp_list capnp_ptr_read_list(const struct capnp_ptr *p,
                                       enum capnp_elem expect,
                                       const struct capnp_seg *def);
-/* Text at a slot (NUL-checked); null -> def (def.str NULL -> ""). */
+/* Text at a slot (NUL-checked); null or invalid -> def (def.str NULL ->
+ * ""). */
 struct capnp_text capnp_ptr_read_text(const struct capnp_ptr *p,
                                       struct capnp_text def);
-/* Data at a slot; null -> def. */
+/* Data at a slot; null or invalid -> def. */
 struct capnp_data capnp_ptr_read_data(const struct capnp_ptr *p,
                                       struct capnp_data def);
 /* Capability index at a slot (checked < cap_count); CAPNP_CAP_NULL if null
@@ -446,7 +449,8 @@ struct capnp_bseg {
     uint32_t used;
 };
 
-/* A message being built into caller-provided memory. */
+/* A message being built into caller-provided memory.  Do not copy or move
+ * it once initialised: `segs` may point into it. */
 struct capnp_builder {
     struct capnp_bseg *segs;   /* inline[] or the caller's store */
     uint32_t nsegs;
