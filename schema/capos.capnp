@@ -202,6 +202,33 @@ interface ThreadControl @0x828bc9d9da6b2099 {
   # Exit the calling thread; never completes.  errors: none.
 }
 
+# A word of 64 signal bits (seL4's notification object).  signal ORs bits
+# in and wakes the oldest waiter, which takes every pending bit at once;
+# nothing is queued per signal, so signalling never blocks and never fails
+# for lack of memory.  The kernel side can signal from an interrupt
+# (kernel/include/kernel/notification.h), for later interrupt binding.
+# See docs/notification.md.
+interface Notification @0x9bbefeee68ca9f6c {
+  signal @0 (bits :UInt64) -> ();
+  # OR `bits` into the pending word; wake the oldest waiter, if any, with
+  # every pending bit (the word is then 0).  errors: INVAL (bits == 0).
+  wait @1 (timeoutNs :UInt64) -> (bits :UInt64);
+  # Take and clear the pending bits; if none are pending, block until a
+  # signal or for `timeoutNs` (0xffffffffffffffff = no timeout; 0 = do not
+  # block).  Waiters are woken oldest first, one per signal.
+  # errors: TIMEOUT (nothing pending within `timeoutNs`), QUOTA (too many
+  # outstanding waits of the caller).
+  poll @2 () -> (bits :UInt64);
+  # Take and clear the pending bits without blocking (0 if none).
+  # errors: none.
+}
+
+# Creates Notification objects.
+interface NotificationFactory @0xe24502169942fdb8 {
+  create @0 () -> (notification :Notification);
+  # A fresh Notification with no bits pending.  errors: NOMEM, QUOTA.
+}
+
 # ---- bootstrap CapSet ---------------------------------------------------
 
 # The read-only CapSet page given to each process at entry (RDX) holds a
@@ -272,6 +299,7 @@ enum KernelCap @0xc29bc112b3092351 {
   capabilityManager @6; # the receiving process's own table
   threadControl @7;     # the receiving process's main thread
   endpoint @8;          # a fresh Endpoint owned by the receiver
+  notificationFactory @9;
 }
 
 # One CapSet entry of a service: a name, the interface it must implement and

@@ -19,6 +19,7 @@
 #include <kernel/kobjs.h>
 #include <kernel/manifest.h>
 #include <kernel/memcaps.h>
+#include <kernel/notification.h>
 #include <kernel/pmm.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
@@ -37,7 +38,8 @@ static bool kcap_available(uint32_t k)
            k == CAPOS_KERNEL_CAP_VIRTUAL_MEMORY ||
            k == CAPOS_KERNEL_CAP_PROCESS_SPAWNER ||
            k == CAPOS_KERNEL_CAP_THREAD_CONTROL ||
-           k == CAPOS_KERNEL_CAP_ENDPOINT;
+           k == CAPOS_KERNEL_CAP_ENDPOINT ||
+           k == CAPOS_KERNEL_CAP_NOTIFICATION_FACTORY;
 }
 
 static struct kobj *kcap_obj(uint32_t k)
@@ -51,6 +53,7 @@ static struct kobj *kcap_obj(uint32_t k)
     case CAPOS_KERNEL_CAP_VIRTUAL_MEMORY: return vmem_obj();
     case CAPOS_KERNEL_CAP_PROCESS_SPAWNER: return spawner_obj();
     case CAPOS_KERNEL_CAP_THREAD_CONTROL: return threadctl_obj();
+    case CAPOS_KERNEL_CAP_NOTIFICATION_FACTORY: return notification_factory_obj();
     default: return NULL;
     }
 }

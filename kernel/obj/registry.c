@@ -20,6 +20,8 @@ static const struct kiface *const kifaces[KOBJ__COUNT][2] = {
     [KOBJ_SPAWNER] = {&spawner_iface},
     [KOBJ_THREAD] = {&threadctl_iface},
     [KOBJ_ENDPOINT] = {&endpoint_iface},
+    [KOBJ_NOTIFICATION] = {&notification_iface},
+    [KOBJ_NOTIFYFACTORY] = {&notification_factory_iface},
 };
 
 const struct kiface *kiface_find(uint32_t type, uint64_t iface_id)

@@ -57,6 +57,8 @@ static uint64_t kernel_iface(uint32_t kind)
     case CAPOS_KERNEL_CAP_PROCESS_SPAWNER: return CAPOS_PROCESS_SPAWNER_INTERFACE_ID;
     case CAPOS_KERNEL_CAP_BOOT_PACKAGE: return CAPOS_BOOT_PACKAGE_INTERFACE_ID;
     case CAPOS_KERNEL_CAP_ENDPOINT: return CAPOS_ENDPOINT_INTERFACE_ID;
+    case CAPOS_KERNEL_CAP_NOTIFICATION_FACTORY:
+        return CAPOS_NOTIFICATION_FACTORY_INTERFACE_ID;
     default: return 0;  /* per process: virtualMemory, capabilityManager,
                            threadControl */
     }

@@ -26,6 +26,8 @@ enum kobj_type {
     KOBJ_THREAD,
     KOBJ_TEST,         /* host and in-kernel tests */
     KOBJ_EPCLIENT,     /* client facet of an endpoint */
+    KOBJ_NOTIFICATION,
+    KOBJ_NOTIFYFACTORY,
     KOBJ__COUNT
 };
 

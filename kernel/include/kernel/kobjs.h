@@ -13,7 +13,8 @@
 #include <kernel/kobj.h>
 
 extern const struct kiface console_iface, timer_iface, bootpkg_iface,
-    capmgr_iface, process_handle_iface, spawner_iface, threadctl_iface;
+    capmgr_iface, process_handle_iface, spawner_iface, threadctl_iface,
+    notification_iface, notification_factory_iface;
 
 struct kobj *console_obj(void);
 struct kobj *timer_obj(void);
