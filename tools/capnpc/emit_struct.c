@@ -356,27 +356,46 @@ static void emit_group(struct fld *x)
     free(bret);
 }
 
-/* Bit set of the accessor verbs (index into field_idents' fmt) a field
- * of this kind defines. */
+/* Identifier patterns a field may define ("%s" = struct C name, field
+ * name part), one bit each in field_verbs(). */
+static const char *const field_fmt[] = {
+    "%s_get_%s", "%s_has_%s", "%s_set_%s", "%s_init_%s", "%s_slot_%s",
+    "%s_get_%s_bits", "%s_set_%s_bits", "%s__default_%s"};
+enum { V_GET = 1, V_HAS = 2, V_SET = 4, V_INIT = 8, V_SLOT = 16,
+       V_BITS = 32 | 64, V_DEF = 128 };
+
+/* Bit set of field_fmt entries that a field of this kind defines. */
 static unsigned field_verbs(schema_field_r f)
 {
-    enum { GET = 1, HAS = 2, SET = 4, INIT = 8, SLOT = 16, BITS = 32, DEF = 64 };
     schema_type_which_t w;
 
     if (schema_field_which(f) == SCHEMA_FIELD_GROUP)
-        return GET | INIT;
+        return V_GET | V_INIT;
     w = schema_type_which(schema_field_slot_get_type(schema_field_get_slot(f)));
     switch (w) {
-    case SCHEMA_TYPE_VOID: return SET;
+    case SCHEMA_TYPE_VOID: return V_SET;
     case SCHEMA_TYPE_TEXT: case SCHEMA_TYPE_DATA: case SCHEMA_TYPE_INTERFACE:
-        return GET | HAS | SET;
+        return V_GET | V_HAS | V_SET;
     case SCHEMA_TYPE_STRUCT: case SCHEMA_TYPE_LIST:
-        return GET | HAS | SET | INIT | DEF;
-    case SCHEMA_TYPE_ANY_POINTER: return GET | HAS | SLOT;
+        return V_GET | V_HAS | V_SET | V_INIT | V_DEF;
+    case SCHEMA_TYPE_ANY_POINTER: return V_GET | V_HAS | V_SLOT;
     case SCHEMA_TYPE_FLOAT32: case SCHEMA_TYPE_FLOAT64:
-        return GET | SET | BITS;
-    default: return GET | SET;
+        return V_GET | V_SET | V_BITS;
+    default: return V_GET | V_SET;
     }
+}
+
+/* Check (reserve == false) or reserve one identifier; true if taken. */
+static bool ident_step(struct gen *g, char *id, bool reserve)
+{
+    bool taken = false;
+
+    if (reserve)
+        gen_reserve(g, id);
+    else
+        taken = gen_name_taken(g, id);
+    free(id);
+    return taken;
 }
 
 /* Check (reserve == false) or reserve the identifiers field f with C name
@@ -385,32 +404,18 @@ static unsigned field_verbs(schema_field_r f)
 static bool field_idents(struct gen *g, struct gen_node *n, schema_field_r f,
                          const char *sn, bool reserve)
 {
-    static const char *const fmt[] = {
-        "%s_get_%s", "%s_has_%s", "%s_set_%s", "%s_init_%s", "%s_slot_%s",
-        "%s_get_%s_bits", "%s__default_%s", "%s_set_%s_bits"};
     unsigned verbs = field_verbs(f);
-    bool in_union = schema_field_get_discriminant_value(f) != NO_DISCRIMINANT;
-    char *u = upper(sn), *id;
     bool taken = false;
 
-    if (verbs & 32)
-        verbs |= 128; /* get_bits and set_bits */
-    for (size_t i = 0; i <= sizeof fmt / sizeof fmt[0] && !taken; i++) {
-        if (i < sizeof fmt / sizeof fmt[0] && !(verbs & (1u << i)))
-            continue;
-        if (i < sizeof fmt / sizeof fmt[0])
-            id = xasprintf(fmt[i], n->cname, sn);
-        else if (in_union)
-            id = xasprintf("%s_%s", n->ucname, u);
-        else
-            break;
-        if (reserve)
-            gen_reserve(g, id);
-        else
-            taken = gen_name_taken(g, id);
-        free(id);
+    for (size_t i = 0; i < sizeof field_fmt / sizeof field_fmt[0]; i++)
+        if (verbs & (1u << i))
+            taken |= ident_step(g, xasprintf(field_fmt[i], n->cname, sn),
+                                reserve);
+    if (schema_field_get_discriminant_value(f) != NO_DISCRIMINANT) {
+        char *u = upper(sn);
+        taken |= ident_step(g, xasprintf("%s_%s", n->ucname, u), reserve);
+        free(u);
     }
-    free(u);
     return taken;
 }
 
