@@ -41,20 +41,20 @@ void capnp_builder_init(struct capnp_builder *b, uint64_t *words,
     b->caps_max = 0;
     b->caps = NULL;
     b->err = CAPNP_OK;
-    b->segs = b->inline_segs;
+    b->ext = NULL;
     b->segs_max = CAPNP_BUILDER_MAX_SEGS;
     if ((uintptr_t)words & 7) {
         capnp_builder_fail(b, CAPNP_E_MISALIGNED);
         nwords = 0;
     }
     b->nsegs = 1;
-    b->segs[0].used = 0;
-    b->segs[0].words = words;
-    b->segs[0].nwords = nwords < WIRE_MAX_SEG_WORDS ? nwords
+    bseg(b, 0)->used = 0;
+    bseg(b, 0)->words = words;
+    bseg(b, 0)->nwords = nwords < WIRE_MAX_SEG_WORDS ? nwords
                                                     : WIRE_MAX_SEG_WORDS;
-    if (b->segs[0].nwords > 0) {
+    if (bseg(b, 0)->nwords > 0) {
         words[0] = 0;
-        b->segs[0].used = 1;
+        bseg(b, 0)->used = 1;
     }
 }
 
@@ -68,24 +68,27 @@ enum capnp_err capnp_builder_add_segment(struct capnp_builder *b,
         return CAPNP_E_MISALIGNED;
     if (b->nsegs >= b->segs_max)
         return CAPNP_E_TOO_MANY_SEGMENTS;
-    s = &b->segs[b->nsegs++];
+    s = bseg(b, b->nsegs++);
     s->words = words;
     s->nwords = nwords < WIRE_MAX_SEG_WORDS ? nwords : WIRE_MAX_SEG_WORDS;
     s->used = 0;
     return CAPNP_OK;
 }
 
-/* Move the segment descriptors to the caller's store; see capnp.h. */
+/* Describe segments 16.. in the caller's store; see capnp.h. */
 enum capnp_err capnp_builder_set_seg_store(struct capnp_builder *b,
                                            struct capnp_bseg *store,
                                            uint32_t n)
 {
-    if (!store || n < b->nsegs)
+    uint32_t used = b->nsegs > CAPNP_BUILDER_MAX_SEGS
+                        ? b->nsegs - CAPNP_BUILDER_MAX_SEGS : 0;
+
+    if (!store || n < used || n > UINT32_MAX - CAPNP_BUILDER_MAX_SEGS)
         return CAPNP_E_BAD_ARG;
-    for (uint32_t i = 0; i < b->nsegs; i++)
-        store[i] = b->segs[i];
-    b->segs = store;
-    b->segs_max = n;
+    for (uint32_t i = 0; i < used; i++)
+        store[i] = b->ext[i];
+    b->ext = store;
+    b->segs_max = CAPNP_BUILDER_MAX_SEGS + n;
     return CAPNP_OK;
 }
 
@@ -119,7 +122,7 @@ static inline void zero_n(uint64_t *w, uint32_t n)
 static inline bool seg_take(struct capnp_builder *b, uint32_t s, uint32_t n,
                             uint32_t *pos)
 {
-    struct capnp_bseg *g = &b->segs[s];
+    struct capnp_bseg *g = bseg(b, s);
 
     if (n > g->nwords - g->used)
         return false;
@@ -135,7 +138,7 @@ static uint32_t seg_find(const struct capnp_builder *b, uint64_t n)
     uint32_t i;
 
     for (i = 0; i < b->nsegs; i++)
-        if (n <= (uint64_t)b->segs[i].nwords - b->segs[i].used)
+        if (n <= (uint64_t)bseg(b, i)->nwords - bseg(b, i)->used)
             return i;
     return b->nsegs;
 }
@@ -148,24 +151,24 @@ static uint64_t *alloc_far(const struct capnp_ptr_builder *pb, uint32_t n,
     uint32_t s = seg_find(b, (uint64_t)n + 1), pad, obj, t;
 
     if (s < b->nsegs && seg_take(b, s, n + 1, &pad)) {
-        b->segs[s].words[pad] = wire_with_offset(ref, 0);
+        bseg(b, s)->words[pad] = wire_with_offset(ref, 0);
         *pb->p = wire_far_ptr(false, pad, s);
         *seg = s;
-        return b->segs[s].words + pad + 1;
+        return bseg(b, s)->words + pad + 1;
     }
     s = seg_find(b, n);
     if (s >= b->nsegs || !seg_take(b, s, n, &obj))
         goto full;
     t = seg_find(b, 2);
     if (t >= b->nsegs || !seg_take(b, t, 2, &pad)) {
-        b->segs[s].used -= n; /* give the object words back */
+        bseg(b, s)->used -= n; /* give the object words back */
         goto full;
     }
-    b->segs[t].words[pad] = wire_far_ptr(false, obj, s);
-    b->segs[t].words[pad + 1] = wire_with_offset(ref, 0);
+    bseg(b, t)->words[pad] = wire_far_ptr(false, obj, s);
+    bseg(b, t)->words[pad + 1] = wire_with_offset(ref, 0);
     *pb->p = wire_far_ptr(true, pad, t);
     *seg = s;
-    return b->segs[s].words + obj;
+    return bseg(b, s)->words + obj;
 full:
     capnp_builder_fail(b, CAPNP_E_ARENA_FULL);
     return NULL;
@@ -180,7 +183,7 @@ static inline void keep_old(const struct capnp_ptr_builder *pb,
     if (old->w && pb->b && pb->seg < pb->b->nsegs) {
         old->b = pb->b;
         old->seg = pb->seg;
-        old->at = pb->p - pb->b->segs[pb->seg].words;
+        old->at = pb->p - bseg(pb->b, pb->seg)->words;
     }
 }
 
@@ -214,7 +217,7 @@ static inline __attribute__((always_inline)) uint64_t *alloc_obj_z(
     if (__builtin_expect(!b || !pb->p || b->err != CAPNP_OK, 0))
         return alloc_fail(pb, old);
     keep_old(pb, old);
-    g = &b->segs[pb->seg];
+    g = bseg(b, pb->seg);
     if (__builtin_expect(n > g->nwords - g->used, 0)) {
         o = alloc_far(pb, n, ref, seg);
         if (!o)
@@ -250,10 +253,10 @@ struct capnp_ptr_builder capnp_builder_root_ptr(struct capnp_builder *b)
 {
     struct capnp_ptr_builder pb = {b, NULL, 0};
 
-    if (b->segs[0].used == 0)
+    if (bseg(b, 0)->used == 0)
         capnp_builder_fail(b, CAPNP_E_ARENA_FULL);
     else
-        pb.p = b->segs[0].words;
+        pb.p = bseg(b, 0)->words;
     return pb;
 }
 
@@ -267,7 +270,8 @@ struct capnp_struct_builder capnp_builder_init_root(struct capnp_builder *b,
 }
 
 /* The struct allocation of every init_struct path (old value in *old). */
-static inline __attribute__((always_inline)) struct capnp_struct_builder init_struct_core(
+static inline __attribute__((always_inline)) struct capnp_struct_builder
+init_struct_core(
     const struct capnp_ptr_builder *pb, uint16_t data_words, uint16_t nptrs,
     struct capnp__old *old)
 {
@@ -299,7 +303,8 @@ struct capnp_struct_builder capnp_ptr_init_struct(
 }
 
 /* The list allocation of every init_list path (old value in *old). */
-static inline __attribute__((always_inline)) struct capnp_list_builder init_list_core(
+static inline __attribute__((always_inline)) struct capnp_list_builder
+init_list_core(
     const struct capnp_ptr_builder *pb, enum capnp_elem elem, uint32_t count,
     struct capnp__old *old)
 {
@@ -343,7 +348,8 @@ struct capnp_list_builder capnp_ptr_init_list(
 }
 
 /* The allocation of every init_struct_list path (old value in *old). */
-static inline __attribute__((always_inline)) struct capnp_list_builder init_struct_list_core(
+static inline __attribute__((always_inline)) struct capnp_list_builder
+init_struct_list_core(
     const struct capnp_ptr_builder *pb, uint32_t count, uint16_t data_words,
     uint16_t nptrs, struct capnp__old *old)
 {

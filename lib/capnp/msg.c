@@ -31,7 +31,7 @@ static void msg_setup(struct capnp_msg *msg, const struct capnp_read_opts *o)
     if (!o)
         o = &defaults;
     msg->segs = msg->store;
-    msg->bsegs = NULL;
+    msg->bld = NULL;
     msg->table = NULL;
     msg->stride = 0;
     msg->nsegs = 0;
@@ -149,14 +149,21 @@ enum capnp_err capnp_msg_init_builder(struct capnp_msg *msg,
 {
     uint32_t n = b->nsegs, i;
 
-    while (n > 1 && b->segs[n - 1].used == 0)
+    while (n > 1 && bseg(b, n - 1)->used == 0)
         n--;
     msg_setup(msg, opts);
     if (!opts || !opts->cap_count)
         msg->cap_count = b->ncaps;
     for (i = 0; i < n; i++)
-        msg->bytes += (size_t)b->segs[i].used * 8;
-    msg->bsegs = b->segs;
+        msg->bytes += (size_t)bseg(b, i)->used * 8;
+    if (n <= CAPNP_MSG_MAX_SEGS) { /* a snapshot: the builder may move */
+        for (i = 0; i < n; i++) {
+            msg->store[i].words = bseg(b, i)->words;
+            msg->store[i].nwords = bseg(b, i)->used;
+        }
+    } else { /* more than the msg holds: read the builder live */
+        msg->bld = b;
+    }
     msg->nsegs = n;
     return CAPNP_OK;
 }
@@ -170,9 +177,9 @@ bool capnp_msg_segment(const struct capnp_msg *msg, uint32_t id,
 
     if (id >= msg->nsegs)
         return false;
-    if (msg->bsegs) {
-        out->words = msg->bsegs[id].words;
-        out->nwords = msg->bsegs[id].used;
+    if (msg->bld) {
+        out->words = bseg(msg->bld, id)->words;
+        out->nwords = bseg(msg->bld, id)->used;
         return true;
     }
     if (!msg->stride) {

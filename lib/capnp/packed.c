@@ -45,11 +45,13 @@ static uint64_t piece_word(const struct piece *pc, size_t i)
         return pc->w[i];
     /* table word i: u32 slots 2i and 2i+1 (slot 0 = count-1, then sizes) */
     n = pc->b->nsegs;
-    while (n > 1 && pc->b->segs[n - 1].used == 0)
+    while (n > 1 && bseg(pc->b, n - 1)->used == 0)
         n--;
     for (uint32_t k = 0; k < 2; k++) {
         size_t slot = 2 * i + k;
-        v[k] = slot == 0 ? n - 1 : slot <= n ? pc->b->segs[slot - 1].used : 0;
+        v[k] = slot == 0  ? n - 1
+               : slot <= n ? bseg(pc->b, slot - 1)->used
+                           : 0;
     }
     return (uint64_t)v[0] | ((uint64_t)v[1] << 32);
 }
@@ -151,13 +153,13 @@ enum capnp_err capnp_builder_serialize_packed(const struct capnp_builder *b,
 
     if (written)
         *written = 0;
-    while (n > 1 && b->segs[n - 1].used == 0)
+    while (n > 1 && bseg(b, n - 1)->used == 0)
         n--;
     pc.n = n / 2 + 1;
     if (!pack_piece(&pc, &o))
         return CAPNP_E_BUFFER_TOO_SMALL;
     for (uint32_t i = 0; i < n; i++) {
-        struct piece sp = {b->segs[i].words, NULL, b->segs[i].used};
+        struct piece sp = {bseg(b, i)->words, NULL, bseg(b, i)->used};
         if (!pack_piece(&sp, &o))
             return CAPNP_E_BUFFER_TOO_SMALL;
     }

@@ -18,8 +18,8 @@
 static bool in_used(const struct capnp_builder *b, uint32_t s, int64_t pos,
                     uint64_t n)
 {
-    return s < b->nsegs && pos >= 0 && (uint64_t)pos <= b->segs[s].used &&
-           n <= b->segs[s].used - (uint64_t)pos;
+    return s < b->nsegs && pos >= 0 && (uint64_t)pos <= bseg(b, s)->used &&
+           n <= bseg(b, s)->used - (uint64_t)pos;
 }
 
 static void zero_ref(struct capnp_builder *b, uint32_t s, int64_t at,
@@ -30,7 +30,7 @@ static void zero_words(struct capnp_builder *b, uint32_t s, int64_t pos,
                        uint64_t n, int64_t ptrs, uint32_t step,
                        uint32_t count, uint16_t nptrs, int depth)
 {
-    uint64_t *w = b->segs[s].words;
+    uint64_t *w = bseg(b, s)->words;
 
     for (uint32_t e = 0; e < count; e++)
         for (uint32_t i = 0; i < nptrs; i++) {
@@ -72,7 +72,7 @@ static void zero_ref(struct capnp_builder *b, uint32_t s, int64_t at,
             n = (uint64_t)wire_count(w) + 1;
             if (!in_used(b, s, pos, n))
                 return;
-            tag = b->segs[s].words[pos];
+            tag = bseg(b, s)->words[pos];
             zero_words(b, s, pos, n, pos + 1 + wire_dwords(tag),
                        (uint32_t)wire_dwords(tag) + wire_nptrs(tag),
                        wire_b(tag), wire_nptrs(tag), depth);
@@ -88,7 +88,7 @@ static void zero_ref(struct capnp_builder *b, uint32_t s, int64_t at,
         uint32_t t = wire_hi(w), pad = wire_far_pad(w);
         if (!in_used(b, t, pad, wire_far_double(w) ? 2 : 1))
             return;
-        sw = b->segs[t].words;
+        sw = bseg(b, t)->words;
         if (wire_far_double(w)) {
             uint32_t os = wire_hi(sw[pad]);
             if (in_used(b, os, wire_far_pad(sw[pad]), 0))

@@ -322,8 +322,8 @@ TEST(interop_capnp_to_c_125_and_1000_segments)
  * reference decodes it. */
 TEST(interop_c_to_capnp_1000_segments)
 {
-    enum { N = 999 };
-    static struct capnp_bseg store[N + 1];
+    enum { N = 999, X = N + 1 - CAPNP_BUILDER_MAX_SEGS };
+    static struct capnp_bseg store[1 + X];
     static uint64_t segs[N][3];
     static uint64_t seg0[1 + TA_DW + TA_PW + N];
     struct capnp_builder b;
@@ -334,11 +334,19 @@ TEST(interop_c_to_capnp_1000_segments)
 
     sh("mkdir -p " TMP);
     capnp_builder_init(&b, seg0, sizeof seg0 / 8);
-    ASSERT_EQ(capnp_builder_set_seg_store(&b, store, 1), CAPNP_OK);
-    EXPECT_EQ(capnp_builder_add_segment(&b, segs[0], 3),
+    for (uint32_t i = 0; i < CAPNP_BUILDER_MAX_SEGS - 1; i++)
+        ASSERT_EQ(capnp_builder_add_segment(&b, segs[i], 3), CAPNP_OK);
+    EXPECT_EQ(capnp_builder_add_segment(&b, segs[15], 3),
               CAPNP_E_TOO_MANY_SEGMENTS);
-    ASSERT_EQ(capnp_builder_set_seg_store(&b, store, N + 1), CAPNP_OK);
-    for (uint32_t i = 0; i < N; i++)
+    ASSERT_EQ(capnp_builder_set_seg_store(&b, store, 1), CAPNP_OK);
+    ASSERT_EQ(capnp_builder_add_segment(&b, segs[15], 3), CAPNP_OK);
+    EXPECT_EQ(capnp_builder_add_segment(&b, segs[16], 3),
+              CAPNP_E_TOO_MANY_SEGMENTS);
+    EXPECT_EQ(capnp_builder_set_seg_store(&b, NULL, X), CAPNP_E_BAD_ARG);
+    EXPECT_EQ(capnp_builder_set_seg_store(&b, store + 1, 0), CAPNP_E_BAD_ARG);
+    /* a bigger store takes over the descriptor given so far */
+    ASSERT_EQ(capnp_builder_set_seg_store(&b, store + 1, X), CAPNP_OK);
+    for (uint32_t i = 16; i < N; i++)
         ASSERT_EQ(capnp_builder_add_segment(&b, segs[i], 3), CAPNP_OK);
     r = capnp_builder_init_root(&b, TA_DW, TA_PW);
     l = capnp_init_list(&r, TA_P_TEXTL, CAPNP_ELEM_POINTER, N);
@@ -348,7 +356,8 @@ TEST(interop_c_to_capnp_1000_segments)
         capnp_ptr_set_text(&pb, s, 5); /* 1 word + pad: one per segment */
     }
     ASSERT_EQ(capnp_builder_error(&b), CAPNP_OK);
-    EXPECT_EQ(store[N].used, 2u);
+    EXPECT_EQ(b.nsegs, N + 1u);
+    EXPECT_EQ(store[X].used, 2u); /* the last segment holds one text */
     ASSERT_TRUE(many_text("many", N));
     ASSERT_EQ(sh(CONVERT " < " TMP "/many.txt > " TMP "/mwant.bin",
                  "text:binary"), 0);

@@ -158,12 +158,13 @@ struct capnp_read_opts {
 struct capnp_bseg;
 
 /* One message being read.  Must not move while views of it exist.
- * Segment i is found (capnp_msg_segment) in segs[i], or in the builder's
- * bsegs[i], or - framed messages with more segments than the inline
- * store - from checkpoint store[i / stride] and the sizes in `table`. */
+ * Segment i is found (capnp_msg_segment) in segs[i], or in the builder
+ * `bld` (more than 16 of its segments), or - framed messages with more
+ * segments than the inline store - from checkpoint store[i / stride] and
+ * the sizes in `table`. */
 struct capnp_msg {
     const struct capnp_seg *segs; /* segment array (store or caller's) */
-    const struct capnp_bseg *bsegs; /* builder's segments, or NULL */
+    const struct capnp_builder *bld; /* builder read live, or NULL */
     const uint8_t *table;         /* framed u32 sizes, with stride != 0 */
     uint32_t stride;              /* 0, or segments per checkpoint */
     uint32_t nsegs;
@@ -449,17 +450,18 @@ struct capnp_bseg {
     uint32_t used;
 };
 
-/* A message being built into caller-provided memory.  Do not copy or move
- * it once initialised: `segs` may point into it. */
+/* A message being built into caller-provided memory.  Segments 0..15 are
+ * described in segs[], any further ones in the caller's ext[] (see
+ * capnp_builder_set_seg_store); a builder may be copied. */
 struct capnp_builder {
-    struct capnp_bseg *segs;   /* inline[] or the caller's store */
+    struct capnp_bseg segs[CAPNP_BUILDER_MAX_SEGS];
     uint32_t nsegs;
-    uint32_t segs_max;
+    uint32_t segs_max;         /* 16 + capacity of ext[] */
     uint32_t ncaps;        /* entries appended to the cap table */
     uint32_t caps_max;
     uint64_t *caps;        /* caller's capability table (may be NULL) */
     enum capnp_err err;    /* first error, sticky */
-    struct capnp_bseg inline_segs[CAPNP_BUILDER_MAX_SEGS];
+    struct capnp_bseg *ext; /* segments 16.. (caller's store), or NULL */
 };
 
 /* A struct under construction.  Zeroed = empty; setters then fail. */
@@ -499,10 +501,11 @@ void capnp_builder_init(struct capnp_builder *b, uint64_t *words,
  * MISALIGNED if `words` is not 8-byte aligned. */
 enum capnp_err capnp_builder_add_segment(struct capnp_builder *b,
                                          uint64_t *words, uint32_t nwords);
-/* Hold the segment descriptors in store[n] (n > CAPNP_BUILDER_MAX_SEGS
- * allows more segments); the ones given so far are moved there.  BAD_ARG
- * if n is smaller than the segments already given.  The store must
- * outlive the builder (and readers made by capnp_msg_init_builder). */
+/* Describe segments CAPNP_BUILDER_MAX_SEGS.. in store[n] (n more segments
+ * may be added); descriptors already in an earlier store are copied.
+ * BAD_ARG if store is NULL or n is too small for the segments given.  The
+ * store must outlive the builder (and readers made over it by
+ * capnp_msg_init_builder). */
 enum capnp_err capnp_builder_set_seg_store(struct capnp_builder *b,
                                            struct capnp_bseg *store,
                                            uint32_t n);
@@ -566,7 +569,9 @@ enum capnp_err capnp_msg_init_packed(struct capnp_msg *msg, const void *in,
                                      size_t out_words,
                                      const struct capnp_read_opts *opts);
 
-/* Read a builder's current content in place (no copy). */
+/* Read a builder's current content in place (the words are not copied; up
+ * to CAPNP_MSG_MAX_SEGS segments the sizes are a snapshot, beyond that
+ * they are read live from the builder's segment store). */
 enum capnp_err capnp_msg_init_builder(struct capnp_msg *msg,
                                       const struct capnp_builder *b,
                                       const struct capnp_read_opts *opts);
