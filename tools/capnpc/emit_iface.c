@@ -32,7 +32,7 @@
 #include <string.h>
 
 /* A struct member name that is not a C keyword. */
-static char *member_name(const char *sn)
+char *c_member_name(const char *sn)
 {
     static const char *const kw[] = {
         "auto", "break", "case", "char", "const", "continue", "default", "do",
@@ -179,12 +179,10 @@ static void meths_free(struct meths *ms)
     free(ms->v);
 }
 
-/* Doc comment of member i of node n, or NULL. */
-static const char *member_doc(struct gen *g, struct gen_node *n, uint32_t i);
 
 
 /* Continue a comment with the lines of a schema doc comment. */
-static void emit_doc(struct gen *g, const char *doc)
+void iface_emit_doc(struct gen *g, const char *doc)
 {
     while (*doc) {
         size_t n = strcspn(doc, "\n");
@@ -223,7 +221,7 @@ static void emit_methods(struct gen *g, struct gen_node *n,
     for (uint32_t i = 0; i < count; i++) {
         schema_method_r m = ms->v[i].m;
         struct capnp_text nm = schema_method_get_name(m);
-        const char *doc = member_doc(g, ms->v[i].iface, ms->v[i].own);
+        const char *doc = iface_member_doc(g, ms->v[i].iface, ms->v[i].own);
         const char *sn = ms->v[i].sn;
         char *u = upper(sn);
         char *fn = xasprintf("%s_%s_call", n->cname, sn);
@@ -231,7 +229,7 @@ static void emit_methods(struct gen *g, struct gen_node *n,
         out(g, "/* %s.%s: fill a CALL SQE (see capnpc_sqe_call).",
             ms->v[i].iface->display, text_str(nm));
         if (doc)
-            emit_doc(g, doc);
+            iface_emit_doc(g, doc);
         out(g, " */\nstatic inline void %s(struct ring_sqe *sqe, uint32_t cap_id,"
             "\n        const void *params, uint32_t params_len, void *result,"
             "\n        uint32_t result_len)\n{\n    capnpc_sqe_call(sqe, cap_id, "
@@ -253,7 +251,7 @@ static void emit_server_type(struct gen *g, struct gen_node *n,
         "ERR_NOSYS. */\ntypedef struct %s_server {\n", n->display, n->cname);
     for (uint32_t i = 0; i < ms->n; i++) {
         struct gen_node *p, *r;
-        char *mn = member_name(ms->v[i].sn);
+        char *mn = c_member_name(ms->v[i].sn);
         method_structs(g, ms->v[i].m, &p, &r, n->display);
         out(g, "    int (*%s)(void *ctx, %s_r params, %s_b results);\n", mn,
             p ? p->cname : "?", r ? r->cname : "?");
@@ -274,7 +272,7 @@ static void emit_dispatch(struct gen *g, struct gen_node *n,
     for (uint32_t i = 0; i < count; i++) {
         struct gen_node *p, *r;
         const char *sn = ms->v[i].sn;
-        char *mn = member_name(sn);
+        char *mn = c_member_name(sn);
         char *fn = xasprintf("%s__invoke_%s", n->cname, sn);
         method_structs(g, ms->v[i].m, &p, &r, n->display);
         gen_ident(g, fn, n->display);
@@ -334,7 +332,7 @@ void emit_iface_body(struct gen *g, struct gen_node *n)
 
 /* ---- doc comments (CodeGeneratorRequest.sourceInfo) ---- */
 
-static const char *member_doc(struct gen *g, struct gen_node *n, uint32_t i)
+const char *iface_member_doc(struct gen *g, struct gen_node *n, uint32_t i)
 {
     schema_node_source_info_rlist l = schema_code_generator_request_get_source_info(
         schema_code_generator_request_read_root(&g->msg));
