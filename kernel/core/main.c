@@ -22,6 +22,7 @@
 #include <arch/paging.h>
 #include <arch/trap.h>
 #include <common/string.h>
+#include <arch/pci.h>
 #include <kernel/boot_init.h>
 #include <kernel/bootinfo.h>
 #include <kernel/clock.h>
@@ -148,6 +149,7 @@ void kmain(uint64_t magic, uint64_t info, uint64_t boot_tsc)
     syscall_init();
     syscall_fault_init();
     sched_init();
+    pci_scan();
     irq_enable();
     banner(&boot_info);
 

@@ -102,7 +102,7 @@ struct ring_cqe ep_recv_error(err_t e, const struct ep_call *call)
     struct ring_cqe cqe = {.result = buf ? CAP_ERR_INVALID_RESULT_BUFFER
                                          : CAP_ERR_INVOKE_FAILED,
                            .aux = (uint32_t)e};
-    if (e == ERR_TOOSMALL)
+    if (e == ERR_TOOSMALL && call)
         cqe.cap0.cap_id = ep_delivery_size(call);
     return cqe;
 }
@@ -139,25 +139,31 @@ struct ep_call *ep_core_pop(struct ep_core *core)
     return call;
 }
 
-/* A call arrived or a RECV parked: match them.  Runs with no lock held. */
+/* A call or event arrived or a RECV parked: match them.  Runs with no
+ * lock held. */
 void ep_core_match(struct ep_core *core)
 {
     uint64_t f = spin_lock_irqsave(&core->lock);
     struct ep_recv r = core->recv;
-    struct ep_call *call = r.server ? ep_core_pop(core) : NULL;
-    if (call)
+    struct ep_event *ev = r.server && r.events ? ep_core_pop_event(core) : NULL;
+    struct ep_call *call = r.server && !ev ? ep_core_pop(core) : NULL;
+    if (call || ev)
         core->recv.server = NULL;
     spin_unlock_irqrestore(&core->lock, f);
-    if (!call)
+    if (!call && !ev)
         return;
     struct ring_cqe cqe = {0};
-    err_t e = ep_deliver(call, r.server, r.result_addr, r.result_len, &cqe);
+    err_t e = ev ? ep_event_deliver(core, ev, r.server, r.result_addr,
+                                    r.result_len, &cqe)
+                 : ep_deliver(call, r.server, r.result_addr, r.result_len, &cqe);
     f = spin_lock_irqsave(&core->lock);
-    if (e)
+    if (e && ev)
+        ep_core_requeue_event(core, ev);
+    else if (e)
         ep_core_requeue_front(core, call);
-    else
+    else if (call)
         ep_core_receive(core, call, r.server);
-    cqe.call_id = e ? 0 : call->call_id;
+    cqe.call_id = e || ev ? 0 : call->call_id;
     if (e)
         cqe = ep_recv_error(e, call);   /* call is only safe under the lock */
     spin_unlock_irqrestore(&core->lock, f);
@@ -228,6 +234,7 @@ static err_t core_enqueue(struct ep_core *core, struct ep_call *call,
                                                    : ERR_OK;
     if (!r) {
         call->next = NULL;
+        call->seq = ++core->seq;
         if (core->q_tail)
             core->q_tail->next = call;
         else

@@ -45,7 +45,8 @@ static bool recv_park(struct process *p, struct ep_core *core,
         kobj_get(&p->obj);
         core->recv = (struct ep_recv){.server = p, .user_data = sqe->user_data,
                                       .result_addr = sqe->result_addr,
-                                      .result_len = sqe->result_len};
+                                      .result_len = sqe->result_len,
+                                      .events = sqe->flags & SQE_F_RECV_EVENTS};
     }
     spin_unlock_irqrestore(&core->lock, f);
     if (r == ERR_BUSY || r == ERR_DISCONNECTED)
@@ -73,9 +74,22 @@ bool endpoint_recv_op(struct process *p, const struct ring_sqe *sqe,
                                  .aux = ERR_FAULT};
     } else {
         uint64_t f = spin_lock_irqsave(&core->lock);
-        struct ep_call *call = core->recv.server ? NULL : ep_core_pop(core);
+        bool events = sqe->flags & SQE_F_RECV_EVENTS;
+        struct ep_event *ev = core->recv.server || !events ? NULL
+                              : ep_core_pop_event(core);
+        struct ep_call *call = core->recv.server || ev ? NULL : ep_core_pop(core);
         spin_unlock_irqrestore(&core->lock, f);
-        if (call) {
+        if (ev) {
+            r = ep_event_deliver(core, ev, p, sqe->result_addr,
+                                 sqe->result_len, cqe);
+            if (r) {
+                f = spin_lock_irqsave(&core->lock);
+                ep_core_requeue_event(core, ev);
+                spin_unlock_irqrestore(&core->lock, f);
+                *cqe = (struct ring_cqe){.result = CAP_ERR_INVALID_RESULT_BUFFER,
+                                         .aux = r};
+            }
+        } else if (call) {
             r = ep_deliver(call, p, sqe->result_addr, sqe->result_len, cqe);
             f = spin_lock_irqsave(&core->lock);
             if (r)

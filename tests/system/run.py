@@ -4,9 +4,11 @@
 Usage:
   run.py CASES_FILE [NAME_FILTER]   run the cases listed in CASES_FILE
   run.py --ktest KERNEL             run the in-kernel self tests (test=ktest)
-  run.py --manifest KERNEL MANIFEST [LOGNAME]
+  run.py --manifest KERNEL MANIFEST [LOGNAME] [--expect DIR]...
                                     run the user-space system tests of a test
-                                    manifest (test=manifest)
+                                    manifest (test=manifest); for every
+                                    DIR/NAME.out, the console output of test
+                                    NAME must be exactly that file
 
 A case line is:  name | boot | image | cmdline | expect | timeout_s [| regex]
   boot:    pvh (kernel ELF with qboot), iso (GRUB under SeaBIOS),
@@ -31,6 +33,7 @@ chain is read with `x`, and every address is symbolized with addr2line on
 the kernel ELF.  The report is printed and kept in <name>.hang.txt.
 The run ends with the line "N passed, N failed".
 """
+import difflib
 import os
 import re
 import socket
@@ -228,16 +231,66 @@ def run_cases(path, name_filter):
     return 1 if failed else 0
 
 
+VERDICT = re.compile(r"^(PASS|FAIL) (\S+) - .*$", re.M)
+
+
+def test_outputs(log):
+    """The console output of each manifest test: the serial text after the
+    previous test's verdict line (or the manifest's validation line) up to
+    its own verdict line."""
+    out = {}
+    m = re.search(r"^boot: manifest \d+ bytes validated\n", log, re.M)
+    start = m.end() if m else 0
+    for v in VERDICT.finditer(log, start):
+        out[v.group(2)] = log[start:v.start()]
+        start = v.end() + 1
+    return out
+
+
+def check_outputs(log, dirs):
+    """Compare each DIR/NAME.out with test NAME's output: (passed, failed)."""
+    outputs = test_outputs(log)
+    passed = failed = 0
+    for d in dirs:
+        for f in sorted(os.listdir(d)):
+            if not f.endswith(".out"):
+                continue
+            name = f[:-4]
+            want = read_file(os.path.join(d, f))
+            got = outputs.get(name)
+            if got == want:
+                passed += 1
+                print("PASS output of %s (%s)" % (name, os.path.join(d, f)))
+                continue
+            failed += 1
+            print("FAIL output of %s differs from %s" % (name, os.path.join(d, f)))
+            if got is None:
+                print("  no verdict line for %s in the log" % name)
+            else:
+                sys.stdout.writelines(difflib.unified_diff(
+                    want.splitlines(True), got.splitlines(True),
+                    "expected", "got"))
+    return passed, failed
+
+
 def run_ktest(kernel, name="ktest", cmdline="test=ktest", initrd=None,
-              sentinel="ktest"):
+              sentinel="ktest", expect_dirs=()):
     outcome, secs, log_path, log = boot(name, "pvh", kernel, cmdline, 120,
                                         initrd)
     sys.stdout.write(log)
     print("%s: outcome %s in %.1f s (log %s)" % (name, outcome, secs, log_path))
-    if outcome != "pass:" + sentinel:
-        if not re.search(r"^\d+ passed, \d+ failed$", log, re.M):
-            print("0 passed, 1 failed")
+    opassed, ofailed = check_outputs(log, expect_dirs)
+    if outcome != "pass:" + sentinel or ofailed:
+        m = re.search(r"^(\d+) passed, (\d+) failed$", log, re.M)
+        p, f = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+        if outcome != "pass:" + sentinel and f == 0:
+            f = 1
+        print("%d passed, %d failed" % (p + opassed, f + ofailed))
         return 1
+    if expect_dirs:
+        m = re.search(r"^(\d+) passed, (\d+) failed$", log, re.M)
+        print("%d passed, %d failed" % (int(m.group(1)) + opassed,
+                                        int(m.group(2))))
     return 0
 
 
@@ -245,9 +298,14 @@ def main():
     if len(sys.argv) >= 3 and sys.argv[1] == "--ktest":
         return run_ktest(sys.argv[2], "ktest-" + os.path.basename(sys.argv[2]))
     if len(sys.argv) >= 4 and sys.argv[1] == "--manifest":
-        name = sys.argv[4] if len(sys.argv) > 4 else "manifest"
-        return run_ktest(sys.argv[2], name, "test=manifest", sys.argv[3],
-                         "manifest")
+        args, dirs = sys.argv[2:], []
+        while "--expect" in args:
+            i = args.index("--expect")
+            dirs.append(args[i + 1])
+            del args[i:i + 2]
+        name = args[2] if len(args) > 2 else "manifest"
+        return run_ktest(args[0], name, "test=manifest", args[1],
+                         "manifest", dirs)
     if len(sys.argv) >= 2:
         return run_cases(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "")
     print(__doc__)

@@ -66,7 +66,7 @@ static void dead_server(void)
     c = t_wait(t_submit(cl, 0, &m, NULL, 0, res[0], 128));
     CHECK_EQ(t_result_tag(&c, res[0], 128), 2);
     uint64_t u = t_submit(cl, 1, &m, NULL, 0, res[1], 128);   /* "exit" */
-    CHECK_EQ(capos_process_wait(h, &code), ERR_OK);
+    CHECK_EQ(capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, h), &code, NULL), ERR_OK);
     CHECK_EQ(code, 5);
     CHECK(t_done(u, &c));               /* at once, not at our release */
     check_exc(c, res[1], ERR_DISCONNECTED);
@@ -104,7 +104,7 @@ static void bound_call_ids(void)
     CHECK_EQ(capos_spawner_spawn_args(t_cap("spawner"), "guesser",
                                       "ipc_served", g, 2, args, 2, &h),
              ERR_OK);
-    CHECK_EQ(capos_process_wait(h, &code), ERR_OK);
+    CHECK_EQ(capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, h), &code, NULL), ERR_OK);
     CHECK_EQ(code, 0);
     m = t_msg(w, 41, T_NOCAP);
     CHECK_EQ(capos_server_return(ep, req.call_id, m.words, m.len, NULL, 0),
@@ -164,7 +164,7 @@ static void recv_too_small(void)
     CHECK_EQ(c.result, CAP_ERR_INVALID_RESULT_BUFFER);
     CHECK_EQ(c.aux, ERR_TOOSMALL);
     CHECK_EQ(c.cap0.cap_id, need);
-    CHECK_EQ(capos_endpoint_pending(ep, &n), ERR_OK);
+    CHECK_EQ(capos_endpoint_pending(CAPOS_HANDLE(capos_endpoint, ep), &n, NULL), ERR_OK);
     CHECK_EQ(n, 1);
     CHECK_EQ(t_serve_one(ep, 52, NULL), 50);
     c = t_wait(u);
@@ -184,7 +184,7 @@ static void recv_full_table(void)
 
     t_endpoint(&ep, &cl);
     t_endpoint(&ep2, &cl2);
-    while (k < 64 && capos_endpoint_make_client(ep, &extra[k]) == ERR_OK)
+    while (k < 64 && capos_endpoint_make_client(CAPOS_HANDLE(capos_endpoint, ep), 0, (struct capos_client_endpoint *)&extra[k], NULL) == ERR_OK)
         k++;
     CHECK(k > 0 && k < 64);                         /* the quota stopped it */
     struct ring_xfer x = {.cap_id = cl, .mode = XFER_COPY};
@@ -198,9 +198,9 @@ static void recv_full_table(void)
     c = t_wait(ur);
     CHECK_EQ(c.result, CAP_ERR_INVOKE_FAILED);
     CHECK_EQ(c.aux, ERR_QUOTA);
-    CHECK_EQ(capos_endpoint_pending(ep, &n), ERR_OK);
+    CHECK_EQ(capos_endpoint_pending(CAPOS_HANDLE(capos_endpoint, ep), &n, NULL), ERR_OK);
     CHECK_EQ(n, 1);
-    CHECK_EQ(capos_endpoint_pending(ep2, &n), ERR_OK);
+    CHECK_EQ(capos_endpoint_pending(CAPOS_HANDLE(capos_endpoint, ep2), &n, NULL), ERR_OK);
     CHECK_EQ(n, 1);
     CHECK_EQ(capos_release(extra[--k]), ERR_OK);    /* room for one */
     CHECK_EQ(t_serve_one(ep, 61, NULL), 60);
@@ -232,13 +232,13 @@ static void self_send(void)
         CHECK_EQ(c.aux, ERR_PERM);
         CHECK(t_has_cap(ep));
     }
-    CHECK_EQ(capos_endpoint_pending(ep, &n), ERR_OK);
+    CHECK_EQ(capos_endpoint_pending(CAPOS_HANDLE(capos_endpoint, ep), &n, NULL), ERR_OK);
     CHECK_EQ(n, 0);
     /* Another endpoint's server object and its own facets may go. */
     struct ring_xfer x[2] = {{.cap_id = ep2, .mode = XFER_COPY},
                              {.cap_id = cl, .mode = XFER_COPY}};
     uint64_t u = t_submit(cl, 0, &m, x, 2, res[0], 128);
-    CHECK_EQ(capos_endpoint_pending(ep, &n), ERR_OK);
+    CHECK_EQ(capos_endpoint_pending(CAPOS_HANDLE(capos_endpoint, ep), &n, NULL), ERR_OK);
     CHECK_EQ(n, 1);
     CHECK_EQ(capos_release(ep), ERR_OK);            /* fails the call */
     check_exc(t_wait(u), res[0], ERR_DISCONNECTED);

@@ -102,7 +102,7 @@ static void nested_revoke(void)
 
     t_endpoint(&ep1, &cl1);
     nest(cl1, &u1, &u2);
-    CHECK_EQ(capos_endpoint_revoke_clients(ep1), ERR_OK);
+    CHECK_EQ(capos_endpoint_revoke_clients(CAPOS_HANDLE(capos_endpoint, ep1), NULL), ERR_OK);
     struct ring_cqe c = t_wait(u1);
     CHECK_EQ(c.result, CAP_ERR_APPLICATION_EXCEPTION);
     CHECK_EQ(c.aux, ERR_REVOKED);
@@ -133,8 +133,8 @@ static int64_t run_child(const char *mode)
     CHECK_EQ(capos_spawner_spawn_args(t_cap("spawner"), "teardown-child",
                                       "ipc_teardown", g, 4, args, 1, &h),
              ERR_OK);
-    CHECK_EQ(capos_process_wait(h, &code), ERR_OK);
-    CHECK_EQ(capos_endpoint_pending(ep1, &n), ERR_OK);
+    CHECK_EQ(capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, h), &code, NULL), ERR_OK);
+    CHECK_EQ(capos_endpoint_pending(CAPOS_HANDLE(capos_endpoint, ep1), &n, NULL), ERR_OK);
     CHECK_EQ(n, 0);
     CHECK_EQ(capos_release(h), ERR_OK);
     CHECK_EQ(capos_release(ep1), ERR_OK);

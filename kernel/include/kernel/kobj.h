@@ -26,6 +26,12 @@ enum kobj_type {
     KOBJ_THREAD,
     KOBJ_TEST,         /* host and in-kernel tests */
     KOBJ_EPCLIENT,     /* client facet of an endpoint */
+    KOBJ_NOTIFICATION,
+    KOBJ_NOTIFYFACTORY,
+    KOBJ_DEVMGR,
+    KOBJ_PCIDEV,
+    KOBJ_INTERRUPT,
+    KOBJ_SERIAL,       /* the serial line (kernel/obj/serialport.c) */
     KOBJ__COUNT
 };
 
