@@ -64,6 +64,8 @@ err_t ep_deliver(struct ep_call *call, struct process *server,
 {
     struct ring_cap_rec recs[RING_MAX_XFER];
     uint32_t ncaps = 0, need = ep_delivery_size(call);
+    if (server->state != PROC_ALIVE)
+        return ERR_DISCONNECTED;    /* a RECV left parked by a dead server */
     if (need > len)
         return ERR_TOOSMALL;
     err_t r = xfer_reserve(server, &call->x, recs, &ncaps);
