@@ -466,7 +466,7 @@ static void emit_method(struct gen *g, struct gen_node *n, schema_method_r m,
         "%s_INTERFACE_ID, %s_METHOD_%s);\n}\n\n", n->ucname, n->ucname, u);
 
     out(g, "/* %s.%s: decode the completed call in rep; outputs (NULL: not "
-        "wanted) are\n * set on ERR_OK only, views point into rep's buffer. */\n"
+        "wanted) are\n * valid on ERR_OK only, views point into rep's buffer. */\n"
         "static inline err_t %s(struct capos_reply *rep_", n->display,
         text_str(nm), ff);
     emit_result_decls(g, &r);
