@@ -45,7 +45,7 @@ uint32_t capos_reply_cap(struct capos_reply *r, uint32_t cap, uint32_t mode)
 }
 
 err_t capos_reply_submit(struct capos_reply *r, uint32_t cap, uint64_t iface,
-                         uint16_t method)
+                         uint16_t method, uint32_t result_words)
 {
     struct capos_ring *ring = capos_rt_ring();
     struct ring_sqe sqe;
@@ -56,9 +56,13 @@ err_t capos_reply_submit(struct capos_reply *r, uint32_t cap, uint64_t iface,
     if ((e = capos_msg_finish(&r->m)) != ERR_OK)
         return e;
     r->param_words = r->m.len / 8;
+    uint32_t rest = r->words - r->param_words;
+    if (result_words && result_words < CAPOS_REPLY_MIN_RESULT_WORDS)
+        result_words = CAPOS_REPLY_MIN_RESULT_WORDS;
+    if (result_words && result_words < rest)
+        rest = result_words;
     capnpc_sqe_call(&sqe, cap, method, r->buf, r->m.len,
-                    r->buf + r->param_words,
-                    (r->words - r->param_words) * 8u);
+                    r->buf + r->param_words, rest * 8u);
     sqe.iface_lo = (uint32_t)iface;
     if (r->nxfer) {
         sqe.xfer_count = (uint16_t)r->nxfer;
