@@ -3,6 +3,7 @@
 #   make            kernel ELF, boot image (ISO), everything else
 #   make run        boot capOS in QEMU, serial on stdio (KVM=1, UEFI=1,
 #                   ISO_BOOT=1; SYSTEM=system/x.capnp boots another manifest)
+#   make run-shell  boot to the capability shell (docs/shell.md); Ctrl-a x quits
 #   make gdb        boot halted with the GDB stub; then `gdb` in this directory
 #   make test       every test (host, in-kernel, QEMU system); one summary line
 #   make lint       clang-tidy, cppcheck, gcc -fanalyzer

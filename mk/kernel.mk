@@ -80,16 +80,24 @@ all: $(KERNEL_ELF) $(KTEST_ELF) $(ISO_IMAGE) $(TEST_ISO)
 # ---- running ---------------------------------------------------------------
 # isa-debug-exit turns the kernel's success code 0x10 into QEMU status 33.
 QEMU_OK_STATUS := 33
+# The disk `make run` attaches (kept across runs: the disk service counts
+# boots on it); a fresh one for each `make test`.
+RUN_DISK := $(BUILD)/disk.img
+SYSTEM_DISK := $(BUILD)/system-disk.img
+$(RUN_DISK):
+	@mkdir -p $(@D)
+	$(Q)truncate -s 16M $@
+
 .PHONY: run run-iso gdb
 run: deps
-	@$(MAKE) --no-print-directory $(KERNEL_ELF) $(MANIFEST) $(if $(ISO_BOOT)$(UEFI),$(ISO_IMAGE))
-	@INITRD=$(MANIFEST) tools/run-qemu.sh $(if $(ISO_BOOT),iso,$(if $(UEFI),uefi,pvh)) $(KERNEL_ELF); \
+	@$(MAKE) --no-print-directory $(KERNEL_ELF) $(MANIFEST) $(RUN_DISK) $(if $(ISO_BOOT)$(UEFI),$(ISO_IMAGE))
+	@DISK=$(RUN_DISK) INITRD=$(MANIFEST) tools/run-qemu.sh $(if $(ISO_BOOT),iso,$(if $(UEFI),uefi,pvh)) $(KERNEL_ELF); \
 	 s=$$?; if [ $$s = $(QEMU_OK_STATUS) ]; then echo "qemu: capOS shut down cleanly"; \
 	 else echo "qemu: exit status $$s (capOS failed or was interrupted)"; exit $$s; fi
 
 gdb: deps
-	@$(MAKE) --no-print-directory $(KERNEL_ELF) $(MANIFEST)
-	@GDB=1 INITRD=$(MANIFEST) tools/run-qemu.sh pvh $(KERNEL_ELF); \
+	@$(MAKE) --no-print-directory $(KERNEL_ELF) $(MANIFEST) $(RUN_DISK)
+	@GDB=1 DISK=$(RUN_DISK) INITRD=$(MANIFEST) tools/run-qemu.sh pvh $(KERNEL_ELF); \
 	 s=$$?; if [ $$s = $(QEMU_OK_STATUS) ]; then echo "qemu: capOS shut down cleanly"; \
 	 else echo "qemu: exit status $$s (capOS failed or was interrupted)"; exit $$s; fi
 
@@ -99,7 +107,8 @@ TEST_SUITES += ktest system
 suite-ktest: $(KTEST_ELF)
 	@$(SUITE) ktest python3 tests/system/run.py --ktest $(KTEST_ELF)
 suite-system: $(KERNEL_ELF) $(KTEST_ELF) $(ISO_IMAGE) $(TEST_ISO) $(MANIFEST)
-	@$(SUITE) system python3 tests/system/run.py tests/system/cases.txt
+	@rm -f $(SYSTEM_DISK) && truncate -s 1M $(SYSTEM_DISK)
+	@DISK=$(SYSTEM_DISK) $(SUITE) system python3 tests/system/run.py tests/system/cases.txt
 TEST_SUITES += harness
 .PHONY: suite-harness
 suite-harness: $(KTEST_ELF)

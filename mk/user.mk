@@ -113,6 +113,9 @@ $(eval $(call user_program,demo/kvdemo,user/demo/kvdemo.c))
 $(MANIFEST): $(USER_OUT)/demo/kvstore.elf $(USER_OUT)/demo/kvclient.elf \
         $(USER_OUT)/demo/kvdemo.elf
 
+# ---- the disk service (docs/devices.md) -------------------------------------
+$(eval $(call user_program,drivers/bootcount,user/drivers/bootcount.c user/drivers/virtio_blk.c))
+
 # ---- applications: every user/apps/NAME.c is program apps/NAME ------------
 # (docs/tutorial.md: a new program needs no build rule.)
 USER_APPS := $(patsubst user/apps/%.c,%,$(sort $(wildcard user/apps/*.c)))
@@ -123,7 +126,7 @@ $(foreach a,$(USER_APPS),$(eval $(call user_program,apps/$(a),user/apps/$(a).c))
 # Prog.kvstore, ...]`: a manifest names binaries, never paths.  NAME's
 # constant is NAME in lowerCamel (greeter_server -> greeterServer), its
 # Binary.name is NAME.
-SYSTEM_PROGRAMS := init demo/kvstore demo/kvclient demo/kvdemo \
+SYSTEM_PROGRAMS := init demo/kvstore demo/kvclient demo/kvdemo drivers/bootcount \
         $(addprefix apps/,$(USER_APPS))
 PROGRAMS_CAPNP := $(BUILD)/gen/programs.capnp
 $(PROGRAMS_CAPNP): $(MAKEFILE_LIST)

@@ -49,6 +49,30 @@ interface Console @0xf8cb04023b505d3c {
   # Write text followed by a newline.  errors: INVAL (too long).
 }
 
+# The serial line (COM1, 16550 UART), raw bytes both ways.  Input arrives by
+# the UART's receive interrupt into a bounded kernel buffer (4,096 bytes);
+# bytes that arrive while it is full are dropped and counted, never block
+# anything.  One read may be outstanding at a time (the line has one
+# reader: the terminal service, user/term).  See docs/terminal.md.
+interface Serial @0xf6a3862e986ef92b {
+  read @0 (maxBytes :UInt32, timeoutNs :UInt64)
+      -> (data :Data, dropped :UInt64);
+  # The buffered input, at most min(maxBytes, 256) bytes (fewer if the
+  # result buffer is smaller).  With nothing buffered it waits until a
+  # byte arrives or timeoutNs passes (0: return at once; a deadline past
+  # the end of time waits for ever) and then returns what is there,
+  # possibly nothing.  `dropped` counts every byte lost to a full buffer
+  # since boot.  errors: INVAL (maxBytes 0), BUSY (another read is
+  # outstanding), TOOSMALL (the result buffer cannot hold one byte),
+  # QUOTA (the caller's deferred waits are used up).
+  write @1 (data :Data) -> ();
+  # Write raw bytes (a newline becomes CR LF).  errors: INVAL (longer than
+  # 4,096 bytes; nothing is written).
+  stats @2 () -> (received :UInt64, dropped :UInt64, buffered :UInt32);
+  # Bytes received and dropped since boot, and bytes buffered now.
+  # errors: none.
+}
+
 # Monotonic time and sleeping.
 interface Timer @0xa03d7b66888723e2 {
   now @0 () -> (ns :UInt64);
@@ -395,6 +419,7 @@ enum KernelCap @0xc29bc112b3092351 {
   endpoint @8;          # a fresh Endpoint owned by the receiver
   notificationFactory @9;
   deviceManager @10;
+  serial @11;           # the serial line (COM1) with its input buffer
 }
 
 # One CapSet entry of a service: a name, the interface it must implement and
@@ -409,7 +434,18 @@ struct CapGrant @0xc9f9ac6438a69115 {
       export @4 :Text;
     }
     clientOf @5 :Text;              # client facet of an own endpoint grant
+    device @6 :DeviceMatch;         # a PciDevice open of this function
   }
+}
+
+# Which PCI function a device grant opens (interfaceId must be
+# PciDevice's).  The kernel (test mode) or init (through its own
+# DeviceManager grant) opens it for the service; a function has one open
+# at a time, so two services cannot both be granted it.
+struct DeviceMatch @0x8e16888242106eef {
+  vendorId @0 :UInt16;
+  deviceId @1 :UInt16;
+  index @2 :UInt32;                 # 0 = the first function with these ids
 }
 
 # A capability a service offers to later services.
@@ -432,6 +468,39 @@ struct KernelParams @0xe520ca6840ed4267 {
   testFilter @1 :Text;              # "" = run nothing, "*" = all, "cap_*"
   motd @2 :Text;
   timerHz @3 :UInt32 = 100;
+}
+
+# ---- terminal -----------------------------------------------------------
+
+# How a readLine ended.
+enum LineEnd @0x83c88935301ac129 {
+  line @0;          # Enter: `line` holds the edited text
+  endOfInput @1;    # Ctrl-D on an empty line
+  interrupted @2;   # Ctrl-C (the line being edited is discarded)
+}
+
+# A session of the terminal service (user/term): what a program holds to
+# talk to the person at the serial console.  Served over an Endpoint; the
+# terminal does the line editing and echo (docs/terminal.md).  Ctrl-C is an
+# event delivered to the caller that is waiting in readLine or
+# waitInterrupt; with nobody waiting it is kept (one, further ones
+# counted) for the next such call.
+interface TerminalSession @0x9126139bd21fd2c0 {
+  write @0 (data :Data) -> ();
+  # Write bytes to the terminal as they are (a newline becomes CR LF).
+  # errors: RANGE (longer than 4,096 bytes; nothing is written).
+  readLine @1 (prompt :Text) -> (line :Text, end :LineEnd);
+  # Show `prompt`, let the person edit one line (arrows, Home, End,
+  # Backspace, Delete, Ctrl-A/E/K/U/W, history with Up/Down) and return it
+  # when Enter is pressed.  Lines are at most 255 bytes: further input is
+  # refused with a bell.  A readLine that arrives while another one waits
+  # takes the terminal over: the older one fails with BUSY (so a reader
+  # that went away cannot hold the terminal).  errors: RANGE (prompt over
+  # 80 bytes), BUSY (taken over), BADFORMAT (malformed params).
+  waitInterrupt @2 () -> (count :UInt32);
+  # Wait for the next Ctrl-C; `count` is how many arrived since the last
+  # delivery (at least 1).  A newer waitInterrupt takes over as readLine
+  # does.  errors: BUSY (taken over).
 }
 
 # ---- user-space services ------------------------------------------------

@@ -21,5 +21,9 @@ const init :C.ServiceEntry = (
      source = (kernel = processSpawner)),
     (name = "frames", interfaceId = Id.frameAllocator,
      source = (kernel = frameAllocator)),
+    (name = "devices", interfaceId = Id.deviceManager,
+     source = (kernel = deviceManager)),
+    (name = "notifications", interfaceId = Id.notificationFactory,
+     source = (kernel = notificationFactory)),
   ],
 );

@@ -16,7 +16,8 @@ using Sys = import "common.capnp";
 
 const manifest :C.SystemManifest = (
   schemaVersion = 1,
-  binaries = [Prog.init, Prog.kvstore, Prog.kvclient, Prog.kvdemo],
+  binaries = [Prog.init, Prog.kvstore, Prog.kvclient, Prog.kvdemo,
+              Prog.bootcount],
   initConfig = (
     init = Sys.init,
     # The key-value demo (docs/ipc.md): kvstore serves KeyValue on two
@@ -27,6 +28,18 @@ const manifest :C.SystemManifest = (
     # grant names the interface the export serves (KeyValue; the kernel
     # checks this at boot), and the child's CapSet entry says KeyValue.
     services = [
+      # The virtio-blk disk (docs/devices.md): the driver gets exactly its
+      # PCI function and a NotificationFactory, and keeps a boot counter on
+      # the disk (`make run` attaches build/disk.img).
+      (name = "disk", binary = "bootcount",
+       grants = [
+         (name = "console", interfaceId = Id.console,
+          source = (kernel = console)),
+         (name = "disk", interfaceId = Id.pciDevice,
+          source = (device = (vendorId = 0x1af4, deviceId = 0x1042))),
+         (name = "notifications", interfaceId = Id.notificationFactory,
+          source = (kernel = notificationFactory)),
+       ]),
       (name = "kvstore", binary = "kvstore",
        grants = [
          (name = "console", interfaceId = Id.console,

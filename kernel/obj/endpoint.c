@@ -176,6 +176,7 @@ static struct ep_call *core_take_all(struct ep_core *core, struct ep_recv *r)
     struct ep_call *all = core->q_head, **tail = &all;
     while (*tail)
         tail = &(*tail)->next;
+    ep_served_remove_all(core->received);
     *tail = core->received;
     core->q_head = core->q_tail = NULL;
     core->received = NULL;

@@ -67,6 +67,8 @@ struct ep_client {
 struct ep_call {
     struct ep_call *next;           /* queue or received list (core) */
     struct ep_call *pnext;          /* caller's outstanding list */
+    struct ep_call *snext;          /* receiver's served list */
+    struct process *receiver;       /* while received (see ep_served.c) */
     struct ep_core *core;
     struct process *caller;         /* reference */
     uint64_t user_data, result_addr;
@@ -103,12 +105,26 @@ void ep_call_fail_to_caller(struct ep_call *call, err_t r, const char *msg);
 err_t ep_deliver_write(struct process *p, uint64_t addr, const void *head,
                        uint32_t head_len, const void *msg, uint32_t msg_len,
                        const struct ring_cap_rec *recs, uint32_t ncaps);
+uint32_t ep_delivery_size(const struct ep_call *call);
+struct ring_cqe ep_recv_error(err_t e, const struct ep_call *call);
 err_t ep_deliver(struct ep_call *call, struct process *server, uint64_t addr,
                  uint32_t len, struct ring_cqe *cqe);
-void ep_core_receive(struct ep_core *core, struct ep_call *call);
+void ep_core_receive(struct ep_core *core, struct ep_call *call,
+                     struct process *server);
 void ep_core_requeue_front(struct ep_core *core, struct ep_call *call);
 struct ep_call *ep_core_pop(struct ep_core *core);
 void ep_core_match(struct ep_core *core);
+/* Received calls (ep_served.c).  Add: mark call received by server and
+ * put it on both lists (core lock held).  Remove_all: unlink every call
+ * of a received list from its receiver (core lock held).  Take: the call
+ * `id` received by server, off both lists, or NULL.  Proc_exit: fail
+ * every call p received with DISCONNECTED. */
+void ep_served_add(struct ep_core *core, struct ep_call *call,
+                   struct process *server);
+void ep_served_remove_all(struct ep_call *list);
+struct ep_call *ep_served_take(struct ep_core *core, uint32_t id,
+                               const struct process *server);
+void ep_served_proc_exit(struct process *p);
 /* Peer events (ep_event.c). */
 err_t ep_facet_open(struct ep_core *core, struct ep_client *fc);
 void ep_facet_close(struct ep_client *fc);

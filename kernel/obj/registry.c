@@ -25,6 +25,7 @@ static const struct kiface *const kifaces[KOBJ__COUNT][2] = {
     [KOBJ_DEVMGR] = {&devmgr_iface},
     [KOBJ_PCIDEV] = {&pcidev_iface},
     [KOBJ_INTERRUPT] = {&interrupt_iface},
+    [KOBJ_SERIAL] = {&serial_iface},
 };
 
 const struct kiface *kiface_find(uint32_t type, uint64_t iface_id)

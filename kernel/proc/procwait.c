@@ -15,6 +15,7 @@
 #include <kernel/proc.h>
 #include <kernel/procwait.h>
 #include <kernel/ring.h>
+#include <kernel/serialport.h>
 #include <kernel/spinlock.h>
 
 enum wait_kind { WAIT_SLEEP, WAIT_EXIT, WAIT_NOTIFY };
@@ -239,12 +240,14 @@ void procwait_finish_notification(struct wait *w, uint64_t bits)
 
 void timer_waits_tick(uint64_t now)
 {
+    serialport_tick(now);
     if (__atomic_load_n(&waits_live, __ATOMIC_RELAXED))
         waits_finish(waits_take(is_due, &now), false);
 }
 
 void procwait_cancel_all(struct process *p)
 {
+    serialport_cancel(p);
     waits_finish(waits_take(is_waiter, p), true);
 }
 

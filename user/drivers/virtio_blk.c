@@ -356,13 +356,10 @@ static err_t slot_status(const struct vblk *b, uint32_t s)
     return st == S_OK ? ERR_OK : st == S_IOERR ? ERR_FAULT : ERR_NOSYS;
 }
 
-err_t vblk_run(struct vblk *b, struct vblk_req *reqs, uint32_t n)
+uint32_t vblk_start(struct vblk *b, struct vblk_req *reqs, uint32_t n)
 {
     uint32_t busy = 0;
-    err_t first = ERR_OK;
-    if (n > VBLK_SLOTS)
-        return ERR_RANGE;
-    for (uint32_t s = 0; s < n; s++) {
+    for (uint32_t s = 0; s < n && s < VBLK_SLOTS; s++) {
         struct vblk_req *r = &reqs[s];
         r->result = check_req(b, r);
         if (r->result)
@@ -373,8 +370,16 @@ err_t vblk_run(struct vblk *b, struct vblk_req *reqs, uint32_t n)
         post(b, s, r->write ? T_OUT : T_IN, r->sector, len, !r->write);
         busy |= 1u << s;
     }
-    if (busy) {
+    if (busy)
         kick(b);
+    return busy;
+}
+
+err_t vblk_finish(struct vblk *b, struct vblk_req *reqs, uint32_t n,
+                  uint32_t busy)
+{
+    err_t first = ERR_OK;
+    if (busy) {
         err_t e = wait_slots(b, busy);
         for (uint32_t s = 0; s < n; s++) {
             struct vblk_req *r = &reqs[s];
@@ -389,6 +394,13 @@ err_t vblk_run(struct vblk *b, struct vblk_req *reqs, uint32_t n)
     for (uint32_t s = 0; s < n && !first; s++)
         first = reqs[s].result;
     return first;
+}
+
+err_t vblk_run(struct vblk *b, struct vblk_req *reqs, uint32_t n)
+{
+    if (n > VBLK_SLOTS)
+        return ERR_RANGE;
+    return vblk_finish(b, reqs, n, vblk_start(b, reqs, n));
 }
 
 err_t vblk_flush(struct vblk *b)

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../drivers/devcall.h"
 #include "services.h"
 
 #define MAX_SERVICES 16
@@ -61,6 +62,7 @@ static uint64_t kernel_iface(uint32_t kind)
         return CAPOS_NOTIFICATION_FACTORY_INTERFACE_ID;
     case CAPOS_KERNEL_CAP_DEVICE_MANAGER:
         return CAPOS_DEVICE_MANAGER_INTERFACE_ID;
+    case CAPOS_KERNEL_CAP_SERIAL: return CAPOS_SERIAL_INTERFACE_ID;
     default: return 0;  /* per process: virtualMemory, capabilityManager,
                            threadControl */
     }
@@ -197,6 +199,13 @@ static bool check_grant(uint32_t si, capos_cap_grant_r g)
         if (endpoint_grant(s->e, capos_cap_grant_source_get_client_of(src)) < 0)
             return bad(s, gn, "clientOf names no own endpoint grant");
         return true;
+    case CAPOS_CAP_GRANT_SOURCE_DEVICE:
+        if (iface != CAPOS_PCI_DEVICE_INTERFACE_ID)
+            return bad(s, gn, "a device grant has interface PciDevice");
+        if (!own_cap(CAPOS_DEVICE_MANAGER_INTERFACE_ID))
+            return bad(s, gn, "a device grant needs init's DeviceManager (add "
+                              "deviceManager to init's grants)");
+        return true;
     default:
         return bad(s, gn, "unknown source");
     }
@@ -258,6 +267,25 @@ static uint32_t facet(const struct svc *s, const char *gn, uint32_t ep,
     return e == ERR_OK ? cl.cap : 0;
 }
 
+/* Open the PCI function a device grant names, to move to the service. */
+static bool open_device(const struct svc *s, capos_cap_grant_source_r src,
+                        struct capos_spawn_grant *g)
+{
+    capos_device_match_r m = capos_cap_grant_source_get_device(src);
+    err_t e = dev_open(own_cap(CAPOS_DEVICE_MANAGER_INTERFACE_ID),
+                       capos_device_match_get_vendor_id(m),
+                       capos_device_match_get_device_id(m),
+                       capos_device_match_get_index(m), &g->cap);
+    if (e != ERR_OK) {
+        printf("init: service \"%s\": grant \"%s\": device %04x:%04x: %s\n",
+               s->name, g->name, capos_device_match_get_vendor_id(m),
+               capos_device_match_get_device_id(m), err_name(e));
+        return false;
+    }
+    g->mode = XFER_MOVE;
+    return true;
+}
+
 /* Make the cap for grant i of service si into *g (endpoints first, in
  * make_endpoints).  Returns false (reported) on failure. */
 static bool make_grant(uint32_t si, uint32_t i, struct capos_spawn_grant *g)
@@ -286,6 +314,8 @@ static bool make_grant(uint32_t si, uint32_t i, struct capos_spawn_grant *g)
                                  : 0;
         break;
     }
+    case CAPOS_CAP_GRANT_SOURCE_DEVICE:
+        return open_device(s, src, g);
     default: /* clientOf */
         served = g->iface == CAPOS_CLIENT_ENDPOINT_INTERFACE_ID ? 0 : g->iface;
         g->cap = facet(s, g->name, s->ep[endpoint_grant(

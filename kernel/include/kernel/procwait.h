@@ -1,6 +1,7 @@
 /*
  * procwait.h - deferred completions: Timer.sleep, ProcessHandle.wait and
- * Notification.wait.
+ * Notification.wait (Serial.read keeps its own reader slot,
+ * kernel/obj/serialport.c, and is ticked and cancelled from here).
  *
  * A deferred CALL reserves one completion slot of the caller's ring and one
  * unit of its wait quota when it is accepted, so the completion can always
