@@ -108,8 +108,12 @@ err_t capos_reply_open(struct capos_reply *r)
 
     if (e != ERR_OK)
         return keep_exception(r, e);
-    return capos_msg_caps_open_result(&r->res, &r->cqe,
-                                      r->buf + r->param_words, len);
+    e = capos_msg_caps_open_result(&r->res, &r->cqe, r->buf + r->param_words,
+                                   len);
+    /* Malformed results: the one cap we know for sure does not stay. */
+    if (e != ERR_OK && r->cqe.cap_count)
+        (void)capos_release(r->cqe.cap0.cap_id);
+    return e;
 }
 
 err_t capos_reply_take(struct capos_reply *r, uint32_t index, uint64_t iface,
