@@ -130,8 +130,8 @@ err_t capos_reply_take(struct capos_reply *r, uint32_t index, uint64_t iface,
 
 err_t capos_reply_end(struct capos_reply *r, err_t e)
 {
-    if (e == ERR_OK && capnp_msg_error(&r->res.msg) != CAPNP_OK)
-        e = ERR_BADFORMAT;
+    if (capnp_msg_error(&r->res.msg) != CAPNP_OK)
+        e = ERR_BADFORMAT;      /* whatever else failed on the way */
     (void)capos_msg_caps_release_rest(&r->res);
     return e;
 }

@@ -116,7 +116,7 @@ err_t capos_reply_take(struct capos_reply *r, uint32_t index, uint64_t iface,
                        bool only, uint32_t *cap);
 
 /* Finish decoding: ERR_BADFORMAT if reading the results hit an error
- * (else e), and release every result cap not adopted. */
+ * (whatever e is), else e; release every result cap not adopted. */
 err_t capos_reply_end(struct capos_reply *r, err_t e);
 
 /* The server's exception message of the last call ("" if none). */
