@@ -150,20 +150,20 @@ void ep_core_match(struct ep_core *core)
     if (call || ev)
         core->recv.server = NULL;
     spin_unlock_irqrestore(&core->lock, f);
-    if (!call && !ev)
+    if (ev) {
+        ep_event_to_recv(core, ev, &r);
+        return;
+    }
+    if (!call)
         return;
     struct ring_cqe cqe = {0};
-    err_t e = ev ? ep_event_deliver(core, ev, r.server, r.result_addr,
-                                    r.result_len, &cqe)
-                 : ep_deliver(call, r.server, r.result_addr, r.result_len, &cqe);
+    err_t e = ep_deliver(call, r.server, r.result_addr, r.result_len, &cqe);
     f = spin_lock_irqsave(&core->lock);
-    if (e && ev)
-        ep_core_requeue_event(core, ev);
-    else if (e)
+    if (e)
         ep_core_requeue_front(core, call);
-    else if (call)
+    else
         ep_core_receive(core, call, r.server);
-    cqe.call_id = e || ev ? 0 : call->call_id;
+    cqe.call_id = e ? 0 : call->call_id;
     if (e)
         cqe = ep_recv_error(e, call);   /* call is only safe under the lock */
     spin_unlock_irqrestore(&core->lock, f);
