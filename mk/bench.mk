@@ -53,7 +53,7 @@ $(BENCH_UOBJ)/bench/tiny.elf: $(BENCH_TINY_OBJS) user/user.ld
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(LD) $(USER_LDFLAGS) -o $@ $(BENCH_TINY_OBJS)
-$(BENCH_UOUT)/bench/%.elf: $(BENCH_UOBJ)/bench/%.elf $(BENCH_UOUT)/.compiler
+$(BENCH_UOUT)/bench/%.elf: $(BENCH_UOBJ)/bench/%.elf $(COMPILER_STAMP)
 	@mkdir -p $(@D)
 	$(Q)strip --strip-debug -o $@ $<
 

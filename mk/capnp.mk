@@ -6,7 +6,9 @@
 #   make suite-host-capnp           unit, interop and hostile-input tests
 #   make suite-fuzz-capnp           short bounded libFuzzer run (in make test)
 #   make fuzz-capnp                 long fuzzing run (FUZZ_TIME=seconds)
-#   make bench-capnp                C runtime vs libcapnp (not in make test)
+#   make bench-capnp                C runtime vs libcapnp: times and
+#                                   callgrind instruction counts (not in
+#                                   make test)
 
 CAPNP_SRCS := $(sort $(wildcard lib/capnp/*.c))
 CAPNP_HDRS := $(wildcard lib/capnp/include/capnp/*.h lib/capnp/*.h)
@@ -34,7 +36,7 @@ capnp-freestanding-check: $(CAPNP_GCC_OBJS) $(CAPNP_CLANG_OBJS)
 CAPNP_TEST_DIR := tests/host/capnp
 $(eval $(call host_test,capnp,$(CAPNP_SRCS) $(CAPNP_TEST_DIR)/unit.c \
     $(CAPNP_TEST_DIR)/hostile.c $(CAPNP_TEST_DIR)/testall.c \
-    $(CAPNP_TEST_DIR)/zero.c))
+    $(CAPNP_TEST_DIR)/zero.c $(CAPNP_TEST_DIR)/packed.c))
 $(eval $(call host_test,capnp-interop,$(CAPNP_SRCS) \
     $(CAPNP_TEST_DIR)/interop.c $(CAPNP_TEST_DIR)/testall.c))
 $(BUILD)/host/capnp $(BUILD)/host/capnp-interop: $(CAPNP_HDRS) \
@@ -80,3 +82,4 @@ $(CAPNP_BENCH_GEN)/bench: $(CAPNP_BENCH_GEN)/bench.capnp.c++ \
 .PHONY: bench-capnp
 bench-capnp: $(CAPNP_BENCH_GEN)/bench
 	$(CAPNP_BENCH_GEN)/bench
+	$(CAPNP_BENCH_DIR)/icount.sh $(CAPNP_BENCH_GEN)/bench $(CAPNP_BENCH_GEN)/icount

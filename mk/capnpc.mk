@@ -105,7 +105,7 @@ CAPNPC_T := tests/host/capnpc
 CAPNPC_TGEN := $(BUILD)/gen/capnpc-test
 
 # Test schemas: gen_test (every feature) and one per topic.
-CAPNPC_T_SCHEMAS := gen_test groups
+CAPNPC_T_SCHEMAS := gen_test groups extends names
 CAPNPC_T_HEADERS := $(patsubst %,$(BUILD)/gen/%.capnp.h,$(CAPNPC_T_SCHEMAS))
 # The same run writes the RPC header (checked with GEN_CHECK_OBJS).
 $(BUILD)/gen/gen_test.capnp.rpc.h: $(BUILD)/gen/gen_test.capnp.h

@@ -50,7 +50,7 @@ RPC_TEST_DEPS := $(RPC_GEN) $(RPC_KV_GEN) $(RPC_HDRS) $(CAPNP_HDRS) \
 
 $(eval $(call host_test,rpc,$(RPC_SRCS) $(CAPNP_SRCS) $(RPC_KV) \
     $(RPC_T)/pair.c $(RPC_T)/conn_test.c $(RPC_T)/hostile_test.c \
-    $(RPC_T)/oom_test.c))
+    $(RPC_T)/hostile_client_test.c $(RPC_T)/oom_test.c))
 $(BUILD)/host/rpc: $(RPC_TEST_DEPS)
 $(BUILD)/host/rpc: HOST_CFLAGS += -Ilib/rpc/include
 

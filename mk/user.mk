@@ -58,6 +58,9 @@ $(USER_LIB): $(USER_LIB_OBJS)
 define user_program
 USER_PROGRAMS += $(USER_OUT)/$(1).elf
 USER_ALL_OBJS += $(patsubst %.c,$(USER_OBJ)/%.o,$(2))
+# Header dependencies here: programs defined after the -include below
+# (demo programs, mk/utests.mk) would otherwise never see theirs.
+-include $(patsubst %.c,$(USER_OBJ)/%.d,$(2))
 $(USER_OBJ)/$(1).elf: $(patsubst %.c,$(USER_OBJ)/%.o,$(2)) $(USER_CRT0) \
         $(USER_LIB) $(USER_LDS)
 	@mkdir -p $$(@D)

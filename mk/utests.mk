@@ -11,6 +11,9 @@ UTEST_PLAIN += mem_basic mem_errors mem_subrange mem_vmem mem_fault_unmapped \
 UTEST_PLAIN += args notify notify_child dev ipc_teardown ipc_served
 UTEST_PLAIN += typed serve_test serve_server serve_client
 UTEST_SERIAL := serial serial_exit
+# The SERVE0001 programs also use the host tests' rpc_test schema.
+$(USER_OBJ)/user/tests/serve_test.o $(USER_OBJ)/user/tests/serve_server.o: \
+        $(BUILD)/gen/rpc_test.capnp.rpc.h
 UTEST_FAULTS := null kernel_read write_ro write_capset exec_data stack_overflow \
         priv ud bp div noncanon_jump x87
 UTEST_BAD := truncated magic wx kernel_vaddr filesz entry dynamic

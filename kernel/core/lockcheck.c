@@ -22,6 +22,9 @@
  * lockcheck_assert_unlocked lets other code state "no lock held here"
  * (kobj_reap: a destroy hook never runs under a lock).
  *
+ * A fault inside the checker (a lock in freed memory) turns the checker
+ * off, so the fault's report is not stuck behind graph_lock.
+ *
  * Locking: the held stacks are per CPU and touched with interrupts off;
  * the class table and matrix are written under graph_lock, a raw ticket
  * lock the checker does not check.  Before lockcheck_init (CPU state not
@@ -60,6 +63,7 @@ struct lc_edge {
 };
 
 static struct lc_stack lc_cpu[MAX_CPUS];     /* own CPU, interrupts off */
+static bool lc_inside[MAX_CPUS];             /* a fault inside the checker */
 static bool lc_ready, lc_off;
 static struct spinlock graph_lock = SPINLOCK_INIT("lockcheck");
 /* graph_lock: */
@@ -131,6 +135,13 @@ void lockcheck_acquire(struct spinlock *l, const char *file, int line)
     if (lc_off)
         return;
     uint64_t f = irq_save();
+    uint32_t cpu = lc_ready ? cpu_this()->id % MAX_CPUS : 0;
+    if (lc_inside[cpu]) {       /* a fault in the checker reports itself */
+        lc_off = true;
+        irq_restore(f);
+        return;
+    }
+    lc_inside[cpu] = true;
     struct lc_stack *s = stack();
     struct lc_site at = {file, line};
     for (uint32_t i = 0; i < s->n; i++)
@@ -147,6 +158,7 @@ void lockcheck_acquire(struct spinlock *l, const char *file, int line)
         check_order(&s->h[i], c, at);
     spin_unlock_raw(&graph_lock);
     s->h[s->n++] = (struct lc_held){.lock = l, .at = at, .cls = c};
+    lc_inside[cpu] = false;
     irq_restore(f);
 }
 

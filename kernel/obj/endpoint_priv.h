@@ -134,3 +134,5 @@ err_t ep_event_deliver(struct ep_core *core, struct ep_event *ev,
                        struct process *server, uint64_t addr, uint32_t len,
                        struct ring_cqe *cqe);
 void ep_core_drop_events(struct ep_core *core);
+void ep_event_to_recv(struct ep_core *core, struct ep_event *ev,
+                      const struct ep_recv *r);

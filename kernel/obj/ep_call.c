@@ -64,6 +64,8 @@ err_t ep_deliver(struct ep_call *call, struct process *server,
 {
     struct ring_cap_rec recs[RING_MAX_XFER];
     uint32_t ncaps = 0, need = ep_delivery_size(call);
+    if (server->state != PROC_ALIVE)
+        return ERR_DISCONNECTED;    /* a RECV left parked by a dead server */
     if (need > len)
         return ERR_TOOSMALL;
     err_t r = xfer_reserve(server, &call->x, recs, &ncaps);
@@ -148,20 +150,20 @@ void ep_core_match(struct ep_core *core)
     if (call || ev)
         core->recv.server = NULL;
     spin_unlock_irqrestore(&core->lock, f);
-    if (!call && !ev)
+    if (ev) {
+        ep_event_to_recv(core, ev, &r);
+        return;
+    }
+    if (!call)
         return;
     struct ring_cqe cqe = {0};
-    err_t e = ev ? ep_event_deliver(core, ev, r.server, r.result_addr,
-                                    r.result_len, &cqe)
-                 : ep_deliver(call, r.server, r.result_addr, r.result_len, &cqe);
+    err_t e = ep_deliver(call, r.server, r.result_addr, r.result_len, &cqe);
     f = spin_lock_irqsave(&core->lock);
-    if (e && ev)
-        ep_core_requeue_event(core, ev);
-    else if (e)
+    if (e)
         ep_core_requeue_front(core, call);
-    else if (call)
+    else
         ep_core_receive(core, call, r.server);
-    cqe.call_id = e || ev ? 0 : call->call_id;
+    cqe.call_id = e ? 0 : call->call_id;
     if (e)
         cqe = ep_recv_error(e, call);   /* call is only safe under the lock */
     spin_unlock_irqrestore(&core->lock, f);

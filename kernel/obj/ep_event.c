@@ -20,6 +20,7 @@
 #include <kernel/endpoint.h>
 #include <kernel/kmem.h>
 #include <kernel/proc.h>
+#include <kernel/ring.h>
 
 #include "endpoint_priv.h"
 
@@ -122,6 +123,29 @@ err_t ep_event_deliver(struct ep_core *core, struct ep_event *ev,
     if (ev != &core->no_clients)
         kfree(ev);
     return ERR_OK;
+}
+
+/* Complete the parked RECV r (already taken off core) with ev, or with
+ * the delivery error (ev then goes back to the head of the FIFO). */
+void ep_event_to_recv(struct ep_core *core, struct ep_event *ev,
+                      const struct ep_recv *r)
+{
+    struct ring_cqe cqe = {0};
+    err_t e = ep_event_deliver(core, ev, r->server, r->result_addr,
+                               r->result_len, &cqe);
+    if (e) {
+        uint64_t f = spin_lock_irqsave(&core->lock);
+        ep_core_requeue_event(core, ev);
+        spin_unlock_irqrestore(&core->lock, f);
+        cqe = (struct ring_cqe){.result = CAP_ERR_INVALID_RESULT_BUFFER,
+                                .aux = (uint32_t)e};
+    }
+    cqe.user_data = r->user_data;
+    proc_post_cqe(r->server, &cqe, true);
+    proc_wait_uncharge(r->server, false);
+    struct process *server = r->server;
+    ep_handoff(server);
+    kobj_put(&server->obj);
 }
 
 void ep_core_drop_events(struct ep_core *core)

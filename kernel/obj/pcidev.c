@@ -87,7 +87,10 @@ void pcidev_reset(struct pcidev *d)
         if (d->irq[i])
             irq_mask(d->irq[i]);
     uint32_t n = d->ndma;
-    memcpy(dma, d->dma, n * sizeof dma[0]);
+    for (uint32_t i = 0; i < n; i++) {
+        dma[i] = d->dma[i];
+        d->dma[i] = NULL;
+    }
     d->ndma = 0;
     spin_unlock_irqrestore(&d->lock, f);
     for (uint32_t i = 0; i < n; i++)

@@ -311,14 +311,14 @@ bool call_dispatch(struct process *p, const struct ring_sqe *sqe,
         cqe->aux = (uint32_t)r;
         return true;
     }
-    const struct kiface *ki = kiface_find(obj->ops->type, iface);
+    const struct kiface *ki;
     bool post = true;
     if (sqe->iface_lo && sqe->iface_lo != (uint32_t)iface) {
         cqe->result = CAP_ERR_INVOKE_FAILED;  /* another interface's method */
         cqe->aux = ERR_WRONGTYPE;
     } else if (obj->ops->type == KOBJ_EPCLIENT) {
-        post = endpoint_call(p, sqe, cqe, obj);
-    } else if (!ki) {
+        post = endpoint_call(p, sqe, cqe, obj);   /* no kernel interface */
+    } else if (!(ki = kiface_find(obj->ops->type, iface))) {
         cqe->result = CAP_ERR_INVOKE_FAILED;
         cqe->aux = ERR_NOSYS;
     } else {

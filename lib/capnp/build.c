@@ -36,18 +36,25 @@ enum capnp_err capnp_builder_fail(struct capnp_builder *b, enum capnp_err e)
 void capnp_builder_init(struct capnp_builder *b, uint64_t *words,
                         uint32_t nwords)
 {
-    __builtin_memset(b, 0, sizeof *b);
+    b->nsegs = 0;
+    b->ncaps = 0;
+    b->caps_max = 0;
+    b->caps = NULL;
+    b->err = CAPNP_OK;
+    b->ext = NULL;
+    b->segs_max = CAPNP_BUILDER_MAX_SEGS;
     if ((uintptr_t)words & 7) {
         capnp_builder_fail(b, CAPNP_E_MISALIGNED);
         nwords = 0;
     }
     b->nsegs = 1;
-    b->segs[0].words = words;
-    b->segs[0].nwords = nwords < WIRE_MAX_SEG_WORDS ? nwords
+    bseg(b, 0)->used = 0;
+    bseg(b, 0)->words = words;
+    bseg(b, 0)->nwords = nwords < WIRE_MAX_SEG_WORDS ? nwords
                                                     : WIRE_MAX_SEG_WORDS;
-    if (b->segs[0].nwords > 0) {
+    if (bseg(b, 0)->nwords > 0) {
         words[0] = 0;
-        b->segs[0].used = 1;
+        bseg(b, 0)->used = 1;
     }
 }
 
@@ -59,12 +66,29 @@ enum capnp_err capnp_builder_add_segment(struct capnp_builder *b,
 
     if ((uintptr_t)words & 7)
         return CAPNP_E_MISALIGNED;
-    if (b->nsegs >= CAPNP_BUILDER_MAX_SEGS)
+    if (b->nsegs >= b->segs_max)
         return CAPNP_E_TOO_MANY_SEGMENTS;
-    s = &b->segs[b->nsegs++];
+    s = bseg(b, b->nsegs++);
     s->words = words;
     s->nwords = nwords < WIRE_MAX_SEG_WORDS ? nwords : WIRE_MAX_SEG_WORDS;
     s->used = 0;
+    return CAPNP_OK;
+}
+
+/* Describe segments 16.. in the caller's store; see capnp.h. */
+enum capnp_err capnp_builder_set_seg_store(struct capnp_builder *b,
+                                           struct capnp_bseg *store,
+                                           uint32_t n)
+{
+    uint32_t used = b->nsegs > CAPNP_BUILDER_MAX_SEGS
+                        ? b->nsegs - CAPNP_BUILDER_MAX_SEGS : 0;
+
+    if (!store || n < used || n > UINT32_MAX - CAPNP_BUILDER_MAX_SEGS)
+        return CAPNP_E_BAD_ARG;
+    for (uint32_t i = 0; i < used; i++)
+        store[i] = b->ext[i];
+    b->ext = store;
+    b->segs_max = CAPNP_BUILDER_MAX_SEGS + n;
     return CAPNP_OK;
 }
 
@@ -77,23 +101,34 @@ void capnp_builder_set_cap_table(struct capnp_builder *b, uint64_t *table,
     b->ncaps = 0;
 }
 
-/* Take n zeroed words from segment s at *pos; false if it has no room. */
-static bool seg_take(struct capnp_builder *b, uint32_t s, uint32_t n,
-                     uint32_t *pos)
+/* Zero n words at w (n is usually small: plain stores below 9 words). */
+static inline void zero_n(uint64_t *w, uint32_t n)
 {
-    struct capnp_bseg *g = &b->segs[s];
+    switch (n) {
+    case 8: w[7] = 0; /* fall through */
+    case 7: w[6] = 0; /* fall through */
+    case 6: w[5] = 0; /* fall through */
+    case 5: w[4] = 0; /* fall through */
+    case 4: w[3] = 0; /* fall through */
+    case 3: w[2] = 0; /* fall through */
+    case 2: w[1] = 0; /* fall through */
+    case 1: w[0] = 0; /* fall through */
+    case 0: break;
+    default: __builtin_memset(w, 0, (size_t)n * 8);
+    }
+}
+
+/* Take n zeroed words from segment s at *pos; false if it has no room. */
+static inline bool seg_take(struct capnp_builder *b, uint32_t s, uint32_t n,
+                            uint32_t *pos)
+{
+    struct capnp_bseg *g = bseg(b, s);
 
     if (n > g->nwords - g->used)
         return false;
     *pos = g->used;
     g->used += n;
-    if (n <= 4) { /* small objects (most): no call */
-        uint64_t *w = g->words + *pos;
-        for (uint32_t i = 0; i < n; i++)
-            w[i] = 0;
-    } else {
-        __builtin_memset(g->words + *pos, 0, (size_t)n * 8);
-    }
+    zero_n(g->words + *pos, n);
     return true;
 }
 
@@ -103,7 +138,7 @@ static uint32_t seg_find(const struct capnp_builder *b, uint64_t n)
     uint32_t i;
 
     for (i = 0; i < b->nsegs; i++)
-        if (n <= (uint64_t)b->segs[i].nwords - b->segs[i].used)
+        if (n <= (uint64_t)bseg(b, i)->nwords - bseg(b, i)->used)
             return i;
     return b->nsegs;
 }
@@ -116,176 +151,101 @@ static uint64_t *alloc_far(const struct capnp_ptr_builder *pb, uint32_t n,
     uint32_t s = seg_find(b, (uint64_t)n + 1), pad, obj, t;
 
     if (s < b->nsegs && seg_take(b, s, n + 1, &pad)) {
-        b->segs[s].words[pad] = wire_with_offset(ref, 0);
+        bseg(b, s)->words[pad] = wire_with_offset(ref, 0);
         *pb->p = wire_far_ptr(false, pad, s);
         *seg = s;
-        return b->segs[s].words + pad + 1;
+        return bseg(b, s)->words + pad + 1;
     }
     s = seg_find(b, n);
     if (s >= b->nsegs || !seg_take(b, s, n, &obj))
         goto full;
     t = seg_find(b, 2);
     if (t >= b->nsegs || !seg_take(b, t, 2, &pad)) {
-        b->segs[s].used -= n; /* give the object words back */
+        bseg(b, s)->used -= n; /* give the object words back */
         goto full;
     }
-    b->segs[t].words[pad] = wire_far_ptr(false, obj, s);
-    b->segs[t].words[pad + 1] = wire_with_offset(ref, 0);
+    bseg(b, t)->words[pad] = wire_far_ptr(false, obj, s);
+    bseg(b, t)->words[pad + 1] = wire_with_offset(ref, 0);
     *pb->p = wire_far_ptr(true, pad, t);
     *seg = s;
-    return b->segs[s].words + obj;
+    return bseg(b, s)->words + obj;
 full:
     capnp_builder_fail(b, CAPNP_E_ARENA_FULL);
     return NULL;
 }
 
-/* Is [pos, pos+n) inside the used part of segment s? */
-static bool in_used(const struct capnp_builder *b, uint32_t s, int64_t pos,
-                    uint64_t n)
-{
-    return s < b->nsegs && pos >= 0 && (uint64_t)pos <= b->segs[s].used &&
-           n <= b->segs[s].used - (uint64_t)pos;
-}
-
-static void zero_ref(struct capnp_builder *b, uint32_t s, int64_t at,
-                     uint64_t w, int depth);
-
-/* Zero the pointers (recursively) and then the words of an object. */
-static void zero_words(struct capnp_builder *b, uint32_t s, int64_t pos,
-                       uint64_t n, int64_t ptrs, uint32_t step,
-                       uint32_t count, uint16_t nptrs, int depth)
-{
-    uint64_t *w = b->segs[s].words;
-
-    for (uint32_t e = 0; e < count; e++)
-        for (uint32_t i = 0; i < nptrs; i++) {
-            int64_t at = ptrs + (int64_t)e * step + i;
-            if (w[at])
-                zero_ref(b, s, at, w[at], depth - 1);
-        }
-    if (n)
-        __builtin_memset(w + pos, 0, (size_t)n * 8);
-}
-
-/*
- * Zero what pointer word `w` (stored at word `at` of segment s, or for a
- * far landing pad: describing the object) points to: the object, all it
- * references, and far landing pads.  The builder made every pointer, but
- * bounds are checked anyway; nesting past CAPNP_DEFAULT_NESTING records
- * NESTING_LIMIT and leaves the deeper objects in place.
- */
-static void zero_ref(struct capnp_builder *b, uint32_t s, int64_t at,
-                     uint64_t w, int depth)
-{
-    int64_t pos = at + 1 + wire_offset(w);
-    uint64_t n, *sw;
-
-    if (depth <= 0) {
-        capnp_builder_fail(b, CAPNP_E_NESTING_LIMIT);
-        return;
-    }
-    switch (wire_kind(w)) {
-    case WIRE_STRUCT:
-        n = (uint64_t)wire_dwords(w) + wire_nptrs(w);
-        if (n && in_used(b, s, pos, n))
-            zero_words(b, s, pos, n, pos + wire_dwords(w), 0, 1,
-                       wire_nptrs(w), depth);
-        return;
-    case WIRE_LIST:
-        if (wire_elem(w) == CAPNP_ELEM_COMPOSITE) {
-            uint64_t tag;
-            n = (uint64_t)wire_count(w) + 1;
-            if (!in_used(b, s, pos, n))
-                return;
-            tag = b->segs[s].words[pos];
-            zero_words(b, s, pos, n, pos + 1 + wire_dwords(tag),
-                       (uint32_t)wire_dwords(tag) + wire_nptrs(tag),
-                       wire_b(tag), wire_nptrs(tag), depth);
-            return;
-        }
-        n = ((uint64_t)wire_count(w) * wire_elem_bits(wire_elem(w)) + 63) / 64;
-        if (in_used(b, s, pos, n))
-            zero_words(b, s, pos, n, pos, 1,
-                       wire_elem(w) == CAPNP_ELEM_POINTER ? wire_count(w) : 0,
-                       1, depth);
-        return;
-    case WIRE_FAR: {
-        uint32_t t = wire_hi(w), pad = wire_far_pad(w);
-        if (!in_used(b, t, pad, wire_far_double(w) ? 2 : 1))
-            return;
-        sw = b->segs[t].words;
-        if (wire_far_double(w)) {
-            uint32_t os = wire_hi(sw[pad]);
-            if (in_used(b, os, wire_far_pad(sw[pad]), 0))
-                zero_ref(b, os, (int64_t)wire_far_pad(sw[pad]) - 1,
-                         sw[pad + 1], depth);
-            sw[pad] = sw[pad + 1] = 0;
-        } else {
-            zero_ref(b, t, pad, sw[pad], depth);
-            sw[pad] = 0;
-        }
-        return;
-    }
-    default:
-        return; /* capability: no object */
-    }
-}
-
-/* Zero the object an old slot value pointed to (after it was replaced). */
-void capnp__zero_old(const struct capnp__old *old)
-{
-    if (old->b && old->w)
-        zero_ref(old->b, old->seg, old->at, old->w, CAPNP_DEFAULT_NESTING);
-}
-
 /* Remember the slot's current value (to zero with capnp__zero_old). */
-static void keep_old(const struct capnp_ptr_builder *pb,
-                     struct capnp__old *old)
+static inline void keep_old(const struct capnp_ptr_builder *pb,
+                            struct capnp__old *old)
+{
+    old->w = *pb->p;
+    old->b = NULL;
+    if (old->w && pb->b && pb->seg < pb->b->nsegs) {
+        old->b = pb->b;
+        old->seg = pb->seg;
+        old->at = pb->p - bseg(pb->b, pb->seg)->words;
+    }
+}
+
+/* The error path of alloc_obj: nothing allocated, nothing to zero. */
+static uint64_t *alloc_fail(const struct capnp_ptr_builder *pb,
+                            struct capnp__old *old)
 {
     old->b = NULL;
     old->w = 0;
-    if (!pb->b || !pb->p || pb->seg >= pb->b->nsegs)
-        return;
-    old->b = pb->b;
-    old->w = *pb->p;
-    old->seg = pb->seg;
-    old->at = pb->p - pb->b->segs[pb->seg].words;
+    if (pb->b && !pb->p)
+        capnp_builder_fail(pb->b, CAPNP_E_FIELD_RANGE);
+    return NULL;
 }
 
 /*
  * Allocate n words for the object of slot pb and point the slot at it with
  * `ref` (kind and sizes; offset filled in); the slot's previous value goes
- * to *old.  NULL on error (recorded; the slot is unchanged).
+ * to *old.  NULL on error (recorded; the slot is unchanged).  The near
+ * case (the common one) is inlined into each caller.
  */
-static uint64_t *alloc_obj(const struct capnp_ptr_builder *pb, uint32_t n,
-                           uint64_t ref, uint32_t *seg,
-                           struct capnp__old *old)
+static inline __attribute__((always_inline)) uint64_t *alloc_obj_z(
+    const struct capnp_ptr_builder *pb, uint32_t n, uint64_t ref,
+    uint32_t *seg, struct capnp__old *old, bool zero)
 {
     struct capnp_builder *b = pb->b;
-    uint32_t pos, at;
+    struct capnp_bseg *g;
+    uint64_t *o;
+    uint32_t pos;
+    int64_t off;
 
-    old->b = NULL;
-    old->w = 0;
-    if (!b || !pb->p || b->err != CAPNP_OK) {
-        if (b && !pb->p)
-            capnp_builder_fail(b, CAPNP_E_FIELD_RANGE);
-        return NULL;
-    }
+    if (__builtin_expect(!b || !pb->p || b->err != CAPNP_OK, 0))
+        return alloc_fail(pb, old);
     keep_old(pb, old);
-    if (!seg_take(b, pb->seg, n, &pos)) {
-        uint64_t *o = alloc_far(pb, n, ref, seg);
+    g = bseg(b, pb->seg);
+    if (__builtin_expect(n > g->nwords - g->used, 0)) {
+        o = alloc_far(pb, n, ref, seg);
         if (!o)
             old->b = NULL;
         return o;
     }
-    at = (uint32_t)(pb->p - b->segs[pb->seg].words);
+    pos = g->used;
+    g->used = pos + n;
+    o = g->words + pos;
+    if (zero)
+        zero_n(o, n);
+    else if (n)
+        o[n - 1] = 0; /* the caller fills all words before the last */
+    off = o - pb->p - 1;
     /* A zero-sized struct still needs a non-null pointer: offset -1. */
     if (n == 0 && wire_kind(ref) == WIRE_STRUCT)
-        *pb->p = wire_with_offset(ref, -1);
-    else
-        *pb->p = wire_with_offset(ref, (int32_t)((int64_t)pos - at - 1));
+        off = -1;
+    *pb->p = wire_with_offset(ref, (int32_t)off);
     *seg = pb->seg;
-    return b->segs[pb->seg].words + pos;
+    return o;
+}
+
+/* alloc_obj_z with the object zeroed. */
+static inline __attribute__((always_inline)) uint64_t *alloc_obj(
+    const struct capnp_ptr_builder *pb, uint32_t n, uint64_t ref,
+    uint32_t *seg, struct capnp__old *old)
+{
+    return alloc_obj_z(pb, n, ref, seg, old, true);
 }
 
 /* The root pointer slot. */
@@ -293,10 +253,10 @@ struct capnp_ptr_builder capnp_builder_root_ptr(struct capnp_builder *b)
 {
     struct capnp_ptr_builder pb = {b, NULL, 0};
 
-    if (b->segs[0].used == 0)
+    if (bseg(b, 0)->used == 0)
         capnp_builder_fail(b, CAPNP_E_ARENA_FULL);
     else
-        pb.p = b->segs[0].words;
+        pb.p = bseg(b, 0)->words;
     return pb;
 }
 
@@ -309,8 +269,9 @@ struct capnp_struct_builder capnp_builder_init_root(struct capnp_builder *b,
     return capnp_ptr_init_struct(&pb, data_words, nptrs);
 }
 
-/* capnp_ptr_init_struct, the slot's old value left in *old. */
-struct capnp_struct_builder capnp__init_struct_keep(
+/* The struct allocation of every init_struct path (old value in *old). */
+static inline __attribute__((always_inline)) struct capnp_struct_builder
+init_struct_core(
     const struct capnp_ptr_builder *pb, uint16_t data_words, uint16_t nptrs,
     struct capnp__old *old)
 {
@@ -335,13 +296,15 @@ struct capnp_struct_builder capnp_ptr_init_struct(
 {
     struct capnp__old old;
     struct capnp_struct_builder sb =
-        capnp__init_struct_keep(pb, data_words, nptrs, &old);
-    capnp__zero_old(&old);
+        init_struct_core(pb, data_words, nptrs, &old);
+    if (old.w)
+        capnp__zero_old(&old);
     return sb;
 }
 
-/* capnp_ptr_init_list, the slot's old value left in *old. */
-struct capnp_list_builder capnp__init_list_keep(
+/* The list allocation of every init_list path (old value in *old). */
+static inline __attribute__((always_inline)) struct capnp_list_builder
+init_list_core(
     const struct capnp_ptr_builder *pb, enum capnp_elem elem, uint32_t count,
     struct capnp__old *old)
 {
@@ -350,6 +313,7 @@ struct capnp_list_builder capnp__init_list_keep(
     uint64_t *o;
 
     old->b = NULL;
+    old->w = 0;
     if (elem >= CAPNP_ELEM_COMPOSITE || count > CAPNP_LIST_MAX_COUNT) {
         if (pb->b)
             capnp_builder_fail(pb->b, count > CAPNP_LIST_MAX_COUNT
@@ -377,13 +341,15 @@ struct capnp_list_builder capnp_ptr_init_list(
     const struct capnp_ptr_builder *pb, enum capnp_elem elem, uint32_t count)
 {
     struct capnp__old old;
-    struct capnp_list_builder lb = capnp__init_list_keep(pb, elem, count, &old);
-    capnp__zero_old(&old);
+    struct capnp_list_builder lb = init_list_core(pb, elem, count, &old);
+    if (old.w)
+        capnp__zero_old(&old);
     return lb;
 }
 
-/* capnp_ptr_init_struct_list, the slot's old value left in *old. */
-struct capnp_list_builder capnp__init_struct_list_keep(
+/* The allocation of every init_struct_list path (old value in *old). */
+static inline __attribute__((always_inline)) struct capnp_list_builder
+init_struct_list_core(
     const struct capnp_ptr_builder *pb, uint32_t count, uint16_t data_words,
     uint16_t nptrs, struct capnp__old *old)
 {
@@ -393,6 +359,7 @@ struct capnp_list_builder capnp__init_struct_list_keep(
     uint64_t *o;
 
     old->b = NULL;
+    old->w = 0;
     if (wc > CAPNP_LIST_MAX_COUNT || count > CAPNP_LIST_MAX_COUNT) {
         if (pb->b)
             capnp_builder_fail(pb->b, CAPNP_E_LIST_TOO_LONG);
@@ -422,15 +389,112 @@ struct capnp_list_builder capnp_ptr_init_struct_list(
 {
     struct capnp__old old;
     struct capnp_list_builder lb =
-        capnp__init_struct_list_keep(pb, count, data_words, nptrs, &old);
-    capnp__zero_old(&old);
+        init_struct_list_core(pb, count, data_words, nptrs, &old);
+    if (old.w)
+        capnp__zero_old(&old);
     return lb;
+}
+
+/* The capnp__*_keep entry points of copy.c (see wire.h). */
+struct capnp_struct_builder capnp__init_struct_keep(
+    const struct capnp_ptr_builder *pb, uint16_t data_words, uint16_t nptrs,
+    struct capnp__old *old)
+{
+    return init_struct_core(pb, data_words, nptrs, old);
+}
+
+struct capnp_list_builder capnp__init_list_keep(
+    const struct capnp_ptr_builder *pb, enum capnp_elem elem, uint32_t count,
+    struct capnp__old *old)
+{
+    return init_list_core(pb, elem, count, old);
+}
+
+struct capnp_list_builder capnp__init_struct_list_keep(
+    const struct capnp_ptr_builder *pb, uint32_t count, uint16_t data_words,
+    uint16_t nptrs, struct capnp__old *old)
+{
+    return init_struct_list_core(pb, count, data_words, nptrs, old);
+}
+
+/* Struct field i: capnp_ptr_init_struct on its slot. */
+struct capnp_struct_builder capnp_init_struct(
+    const struct capnp_struct_builder *sb, uint32_t i, uint16_t data_words,
+    uint16_t nptrs)
+{
+    struct capnp_ptr_builder pb = capnp_struct_builder_ptr(sb, i);
+    struct capnp__old old;
+    struct capnp_struct_builder r = init_struct_core(&pb, data_words, nptrs,
+                                                     &old);
+    if (old.w)
+        capnp__zero_old(&old);
+    return r;
+}
+
+/* List field i: capnp_ptr_init_list on its slot. */
+struct capnp_list_builder capnp_init_list(const struct capnp_struct_builder *sb,
+                                          uint32_t i, enum capnp_elem elem,
+                                          uint32_t count)
+{
+    struct capnp_ptr_builder pb = capnp_struct_builder_ptr(sb, i);
+    struct capnp__old old;
+    struct capnp_list_builder r = init_list_core(&pb, elem, count, &old);
+    if (old.w)
+        capnp__zero_old(&old);
+    return r;
+}
+
+/* Struct-list field i: capnp_ptr_init_struct_list on its slot. */
+struct capnp_list_builder capnp_init_struct_list(
+    const struct capnp_struct_builder *sb, uint32_t i, uint32_t count,
+    uint16_t data_words, uint16_t nptrs)
+{
+    struct capnp_ptr_builder pb = capnp_struct_builder_ptr(sb, i);
+    struct capnp__old old;
+    struct capnp_list_builder r = init_struct_list_core(&pb, count, data_words,
+                                                        nptrs, &old);
+    if (old.w)
+        capnp__zero_old(&old);
+    return r;
+}
+
+/* memcpy(o, src, n) without a call for n <= 32: overlapping 8/4/2/1-byte
+ * moves that never read outside src[0..n). */
+static inline void copy_small(uint8_t *o, const uint8_t *src, uint32_t n)
+{
+    uint64_t a, z;
+    uint32_t c, d;
+    uint16_t x, y;
+
+    if (n > 32) {
+        __builtin_memcpy(o, src, n);
+    } else if (n >= 8) {
+        for (uint32_t i = 0; i + 8 < n; i += 8) {
+            __builtin_memcpy(&a, src + i, 8);
+            __builtin_memcpy(o + i, &a, 8);
+        }
+        __builtin_memcpy(&z, src + n - 8, 8);
+        __builtin_memcpy(o + n - 8, &z, 8);
+    } else if (n >= 4) {
+        __builtin_memcpy(&c, src, 4);
+        __builtin_memcpy(&d, src + n - 4, 4);
+        __builtin_memcpy(o, &c, 4);
+        __builtin_memcpy(o + n - 4, &d, 4);
+    } else if (n >= 2) {
+        __builtin_memcpy(&x, src, 2);
+        __builtin_memcpy(&y, src + n - 2, 2);
+        __builtin_memcpy(o, &x, 2);
+        __builtin_memcpy(o + n - 2, &y, 2);
+    } else if (n == 1) {
+        o[0] = src[0];
+    }
 }
 
 /* Allocate a byte list of n bytes (+ nul) and copy src into it (src may
  * lie inside the object it replaces). */
-static void set_bytes(const struct capnp_ptr_builder *pb, const void *src,
-                      uint32_t n, uint32_t nul)
+static inline __attribute__((always_inline)) void set_bytes(
+    const struct capnp_ptr_builder *pb, const void *src, uint32_t n,
+    uint32_t nul)
 {
     struct capnp__old old;
     uint32_t seg;
@@ -441,12 +505,13 @@ static void set_bytes(const struct capnp_ptr_builder *pb, const void *src,
             capnp_builder_fail(pb->b, CAPNP_E_LIST_TOO_LONG);
         return;
     }
-    o = (uint8_t *)alloc_obj(pb, (n + nul + 7) / 8,
-                             wire_list_ptr(0, CAPNP_ELEM_BYTE, n + nul), &seg,
-                             &old);
-    if (o && n)
-        __builtin_memcpy(o, src, n);
-    capnp__zero_old(&old);
+    o = (uint8_t *)alloc_obj_z(pb, (n + nul + 7) / 8,
+                               wire_list_ptr(0, CAPNP_ELEM_BYTE, n + nul),
+                               &seg, &old, false);
+    if (o)
+        copy_small(o, src, n);
+    if (old.w)
+        capnp__zero_old(&old);
 }
 
 /* Store a copy of text s[len] plus a NUL. */
@@ -472,7 +537,8 @@ void capnp_ptr_clear(const struct capnp_ptr_builder *pb)
         return;
     keep_old(pb, &old);
     *pb->p = 0;
-    capnp__zero_old(&old);
+    if (old.w)
+        capnp__zero_old(&old);
 }
 
 /* Store an "other" pointer word, zeroing what the slot pointed to. */
@@ -482,7 +548,8 @@ void capnp__set_word(const struct capnp_ptr_builder *pb, uint64_t w)
 
     keep_old(pb, &old);
     *pb->p = w;
-    capnp__zero_old(&old);
+    if (old.w)
+        capnp__zero_old(&old);
 }
 
 /* Text field i. */
@@ -490,7 +557,7 @@ void capnp_set_text(const struct capnp_struct_builder *sb, uint32_t i,
                     const char *s, uint32_t len)
 {
     struct capnp_ptr_builder pb = capnp_struct_builder_ptr(sb, i);
-    capnp_ptr_set_text(&pb, s, len);
+    set_bytes(&pb, s, len, 1);
 }
 
 /* Data field i. */
@@ -498,5 +565,5 @@ void capnp_set_data(const struct capnp_struct_builder *sb, uint32_t i,
                     const void *d, uint32_t len)
 {
     struct capnp_ptr_builder pb = capnp_struct_builder_ptr(sb, i);
-    capnp_ptr_set_data(&pb, d, len);
+    set_bytes(&pb, d, len, 0);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * copy.c - deep copy from a reader into a builder, and the struct-field
- * conveniences of the builder.
+ * copy.c - deep copy from a reader into a builder (capnp_ptr_copy and the
+ * set_struct/set_list conveniences).
  *
  * A copy reads the source only through the checked reader API, so a
  * hostile source is bounded by its own traversal and nesting limits
@@ -117,39 +117,20 @@ void capnp_ptr_copy(const struct capnp_ptr_builder *pb,
     }
 }
 
-/* Struct field i: capnp_ptr_init_struct on its slot. */
-struct capnp_struct_builder capnp_init_struct(
-    const struct capnp_struct_builder *sb, uint32_t i, uint16_t data_words,
-    uint16_t nptrs)
-{
-    struct capnp_ptr_builder pb = capnp_struct_builder_ptr(sb, i);
-    return capnp_ptr_init_struct(&pb, data_words, nptrs);
-}
-
-/* List field i: capnp_ptr_init_list on its slot. */
-struct capnp_list_builder capnp_init_list(const struct capnp_struct_builder *sb,
-                                          uint32_t i, enum capnp_elem elem,
-                                          uint32_t count)
-{
-    struct capnp_ptr_builder pb = capnp_struct_builder_ptr(sb, i);
-    return capnp_ptr_init_list(&pb, elem, count);
-}
-
-/* Struct-list field i: capnp_ptr_init_struct_list on its slot. */
-struct capnp_list_builder capnp_init_struct_list(
-    const struct capnp_struct_builder *sb, uint32_t i, uint32_t count,
-    uint16_t data_words, uint16_t nptrs)
-{
-    struct capnp_ptr_builder pb = capnp_struct_builder_ptr(sb, i);
-    return capnp_ptr_init_struct_list(&pb, count, data_words, nptrs);
-}
-
 /* Capability field i (appends to the cap table). */
 void capnp_set_cap(const struct capnp_struct_builder *sb, uint32_t i,
                    uint64_t handle)
 {
     struct capnp_ptr_builder pb = capnp_struct_builder_ptr(sb, i);
     capnp_ptr_set_cap(&pb, handle);
+}
+
+/* List field i: deep copy of src. */
+void capnp_set_list(const struct capnp_struct_builder *sb, uint32_t i,
+                    const struct capnp_list *src)
+{
+    struct capnp_ptr_builder pb = capnp_struct_builder_ptr(sb, i);
+    capnp_ptr_set_list(&pb, src);
 }
 
 /* Struct field i: deep copy of src. */

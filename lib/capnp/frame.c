@@ -49,7 +49,7 @@ static uint32_t wire_nsegs(const struct capnp_builder *b)
 {
     uint32_t n = b->nsegs;
 
-    while (n > 1 && b->segs[n - 1].used == 0)
+    while (n > 1 && bseg(b, n - 1)->used == 0)
         n--;
     return n;
 }
@@ -67,7 +67,7 @@ size_t capnp_builder_size(const struct capnp_builder *b)
     size_t sz = table_bytes(n);
 
     for (i = 0; i < n; i++)
-        sz += (size_t)b->segs[i].used * 8;
+        sz += (size_t)bseg(b, i)->used * 8;
     return sz;
 }
 
@@ -84,7 +84,7 @@ size_t capnp_builder_write_table(const struct capnp_builder *b, void *out,
     __builtin_memset(o, 0, tb);
     __builtin_memcpy(o, &v, 4);
     for (i = 0; i < n; i++)
-        __builtin_memcpy(o + 4 + 4 * (size_t)i, &b->segs[i].used, 4);
+        __builtin_memcpy(o + 4 + 4 * (size_t)i, &bseg(b, i)->used, 4);
     return tb;
 }
 
@@ -103,9 +103,9 @@ enum capnp_err capnp_builder_serialize(const struct capnp_builder *b,
         return CAPNP_E_BUFFER_TOO_SMALL;
     off = capnp_builder_write_table(b, out, len);
     for (i = 0; i < n; i++) {
-        size_t sz = (size_t)b->segs[i].used * 8;
+        size_t sz = (size_t)bseg(b, i)->used * 8;
         if (sz)
-            __builtin_memcpy(o + off, b->segs[i].words, sz);
+            __builtin_memcpy(o + off, bseg(b, i)->words, sz);
         off += sz;
     }
     return CAPNP_OK;
@@ -117,8 +117,8 @@ const uint64_t *capnp_builder_flat(const struct capnp_builder *b,
 {
     if (wire_nsegs(b) != 1)
         return NULL;
-    *nwords = b->segs[0].used;
-    return b->segs[0].words;
+    *nwords = bseg(b, 0)->used;
+    return bseg(b, 0)->words;
 }
 
 /* Struct builder -> struct view read through msg. */
@@ -126,11 +126,13 @@ struct capnp_struct capnp_struct_builder_view(
     const struct capnp_struct_builder *sb, struct capnp_msg *msg)
 {
     struct capnp_struct s = {0};
+    struct capnp_seg seg;
 
-    if (!sb->b || sb->seg >= msg->nsegs)
+    if (!sb->b || !capnp_msg_segment(msg, sb->seg, &seg))
         return s;
     s.msg = msg;
-    s.seg = &msg->segs[sb->seg];
+    s.seg_words = seg.words;
+    s.seg_nwords = seg.nwords;
     s.data = sb->data;
     s.ptrs = sb->ptrs;
     s.data_bytes = sb->data_bytes;

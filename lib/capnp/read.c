@@ -15,8 +15,10 @@
  *    pointers cannot amplify work beyond the budget;
  *  - nesting: each view carries the depth budget left; reading an object
  *    through a pointer needs depth > 0 and gives the object depth - 1.
- * A failed read records the first error in the msg and returns an empty
- * view or default; the msg may be NULL for views of defaults.
+ * A failed read records the first error in the msg and returns the
+ * caller's default (the schema default), as a null pointer would, the way
+ * the reference does in its non-throwing mode; the msg may be NULL for
+ * views of defaults.
  */
 #include <capnp/capnp.h>
 
@@ -24,7 +26,7 @@
 
 /* Effective pointer after following fars. */
 struct ref {
-    const struct capnp_seg *seg;
+    struct capnp_seg seg;
     uint64_t w;
     int64_t target; /* word index of the object in seg */
 };
@@ -50,14 +52,14 @@ static bool charge(struct capnp_msg *m, uint64_t words)
     return true;
 }
 
-/* Segment `id` of m, or NULL (FAR_SEGMENT). */
-static const struct capnp_seg *far_seg(struct capnp_msg *m, uint32_t id)
+/* Segment `id` of m into *s; false (FAR_SEGMENT) if missing. */
+static bool far_seg(struct capnp_msg *m, uint32_t id, struct capnp_seg *s)
 {
-    if (!m || id >= m->nsegs) {
+    if (!m || !capnp_msg_segment(m, id, s)) {
         fail(m, CAPNP_E_FAR_SEGMENT);
-        return NULL;
+        return false;
     }
-    return &m->segs[id];
+    return true;
 }
 
 /* Resolve a double-far landing pad at seg[pad..pad+1]. */
@@ -65,7 +67,7 @@ static bool resolve_double(struct capnp_msg *m, const struct capnp_seg *seg,
                            uint32_t pad, struct ref *r)
 {
     uint64_t far = seg->words[pad], tag = seg->words[pad + 1];
-    const struct capnp_seg *s;
+    struct capnp_seg s;
 
     if (wire_kind(far) != WIRE_FAR || wire_far_double(far) ||
         wire_kind(tag) == WIRE_FAR || wire_kind(tag) == WIRE_OTHER ||
@@ -73,8 +75,7 @@ static bool resolve_double(struct capnp_msg *m, const struct capnp_seg *seg,
         fail(m, CAPNP_E_DOUBLE_FAR_PAD);
         return false;
     }
-    s = far_seg(m, wire_hi(far));
-    if (!s)
+    if (!far_seg(m, wire_hi(far), &s))
         return false;
     r->seg = s;
     r->w = tag;
@@ -82,16 +83,18 @@ static bool resolve_double(struct capnp_msg *m, const struct capnp_seg *seg,
     return true;
 }
 
-/* Follow the pointer at seg->words[pos]; false with the error recorded. */
-static bool resolve(struct capnp_msg *m, const struct capnp_seg *seg,
-                    uint32_t pos, struct ref *r)
+/* Follow the pointer at p (in segment words[nwords]); false with the
+ * error recorded. */
+static bool resolve(struct capnp_msg *m, const uint64_t *words,
+                    uint32_t nwords, const uint64_t *p, struct ref *r)
 {
-    uint64_t w = seg->words[pos];
-    const struct capnp_seg *s;
-    uint32_t pad;
+    uint64_t w = *p;
+    uint32_t pos = (uint32_t)(p - words), pad;
+    struct capnp_seg s;
 
     if (wire_kind(w) != WIRE_FAR) {
-        r->seg = seg;
+        r->seg.words = words;
+        r->seg.nwords = nwords;
         r->w = w;
         r->target = (int64_t)pos + 1 + wire_offset(w);
         return true;
@@ -100,17 +103,16 @@ static bool resolve(struct capnp_msg *m, const struct capnp_seg *seg,
         fail(m, CAPNP_E_FAR_FORBIDDEN);
         return false;
     }
-    s = far_seg(m, wire_hi(w));
-    if (!s)
+    if (!far_seg(m, wire_hi(w), &s))
         return false;
     pad = wire_far_pad(w);
-    if ((uint64_t)pad + (wire_far_double(w) ? 2 : 1) > s->nwords) {
+    if ((uint64_t)pad + (wire_far_double(w) ? 2 : 1) > s.nwords) {
         fail(m, CAPNP_E_FAR_OUT_OF_BOUNDS);
         return false;
     }
     if (wire_far_double(w))
-        return resolve_double(m, s, pad, r);
-    r->w = s->words[pad];
+        return resolve_double(m, &s, pad, r);
+    r->w = s.words[pad];
     if (wire_kind(r->w) == WIRE_FAR) {
         fail(m, CAPNP_E_FAR_TO_FAR);
         return false;
@@ -135,16 +137,19 @@ static bool slot_ref(const struct capnp_ptr *p, struct ref *r)
         fail(p->msg, CAPNP_E_NESTING_LIMIT);
         return false;
     }
-    return resolve(p->msg, p->seg, (uint32_t)(p->p - p->seg->words), r);
+    return resolve(p->msg, p->seg_words, p->seg_nwords, p->p, r);
 }
 
 /* A slot reading a flat default message (trusted; fresh depth budget). */
 static struct capnp_ptr default_slot(const struct capnp_ptr *p,
                                      const struct capnp_seg *def)
 {
-    struct capnp_ptr d = {p->msg, def, NULL, CAPNP_DEFAULT_NESTING};
-    if (def && def->nwords > 0 && def->words[0] != 0)
+    struct capnp_ptr d = {p->msg, NULL, NULL, 0, CAPNP_DEFAULT_NESTING};
+    if (def && def->nwords > 0 && def->words[0] != 0) {
+        d.seg_words = def->words;
+        d.seg_nwords = def->nwords;
         d.p = def->words;
+    }
     return d;
 }
 
@@ -155,7 +160,7 @@ enum capnp_ptr_kind capnp_ptr_kind(const struct capnp_ptr *p)
 
     if (!p->p || *p->p == 0)
         return CAPNP_PTR_NULL;
-    if (!resolve(p->msg, p->seg, (uint32_t)(p->p - p->seg->words), &r))
+    if (!resolve(p->msg, p->seg_words, p->seg_nwords, p->p, &r))
         return CAPNP_PTR_INVALID;
     switch (wire_kind(r.w)) {
     case WIRE_STRUCT:
@@ -170,6 +175,15 @@ enum capnp_ptr_kind capnp_ptr_kind(const struct capnp_ptr *p)
     }
 }
 
+/* The default struct of a slot (empty if def is NULL). */
+static struct capnp_struct def_struct(const struct capnp_ptr *p,
+                                      const struct capnp_seg *def)
+{
+    struct capnp_struct s = {0};
+    struct capnp_ptr d = default_slot(p, def);
+    return d.p ? capnp_ptr_read_struct(&d, NULL) : s;
+}
+
 /* Struct at a slot; see the contract in capnp.h. */
 struct capnp_struct capnp_ptr_read_struct(const struct capnp_ptr *p,
                                           const struct capnp_seg *def)
@@ -178,27 +192,24 @@ struct capnp_struct capnp_ptr_read_struct(const struct capnp_ptr *p,
     struct ref r;
     uint64_t words;
 
-    if (!p->p || *p->p == 0) {
-        struct capnp_ptr d = default_slot(p, def);
-        return d.p ? capnp_ptr_read_struct(&d, NULL) : s;
-    }
-    if (!slot_ref(p, &r))
-        return s;
+    if (!p->p || *p->p == 0 || !slot_ref(p, &r))
+        return def_struct(p, def);
     if (wire_kind(r.w) != WIRE_STRUCT) {
         fail(p->msg, CAPNP_E_NOT_STRUCT);
-        return s;
+        return def_struct(p, def);
     }
     words = (uint64_t)wire_dwords(r.w) + wire_nptrs(r.w);
-    if (!in_seg(r.seg, r.target, words)) {
+    if (!in_seg(&r.seg, r.target, words)) {
         fail(p->msg, CAPNP_E_STRUCT_OUT_OF_BOUNDS);
-        return s;
+        return def_struct(p, def);
     }
     if (!charge(p->msg, words))
-        return s;
+        return def_struct(p, def);
     s.msg = p->msg;
-    s.seg = r.seg;
-    s.data = (const uint8_t *)(r.seg->words + r.target);
-    s.ptrs = r.seg->words + r.target + wire_dwords(r.w);
+    s.seg_words = r.seg.words;
+    s.seg_nwords = r.seg.nwords;
+    s.data = (const uint8_t *)(r.seg.words + r.target);
+    s.ptrs = r.seg.words + r.target + wire_dwords(r.w);
     s.data_bytes = (uint32_t)wire_dwords(r.w) * 8;
     s.nptrs = wire_nptrs(r.w);
     s.depth = p->depth - 1;
@@ -212,11 +223,11 @@ static bool composite_list(struct capnp_msg *m, const struct ref *r,
     uint32_t wc = wire_count(r->w), n;
     uint64_t tag, per;
 
-    if (!in_seg(r->seg, r->target, (uint64_t)wc + 1)) {
+    if (!in_seg(&r->seg, r->target, (uint64_t)wc + 1)) {
         fail(m, CAPNP_E_LIST_OUT_OF_BOUNDS);
         return false;
     }
-    tag = r->seg->words[r->target];
+    tag = r->seg.words[r->target];
     if (wire_kind(tag) != WIRE_STRUCT) {
         fail(m, CAPNP_E_TAG_NOT_STRUCT);
         return false;
@@ -229,7 +240,7 @@ static bool composite_list(struct capnp_msg *m, const struct ref *r,
     }
     if (!charge(m, (uint64_t)wc + 1 + (per == 0 ? n : 0)))
         return false;
-    l->start = (const uint8_t *)(r->seg->words + r->target + 1);
+    l->start = (const uint8_t *)(r->seg.words + r->target + 1);
     l->count = n;
     l->step_bits = (uint32_t)(per * 64);
     l->data_bits = (uint32_t)wire_dwords(tag) * 64;
@@ -245,13 +256,13 @@ static bool flat_list(struct capnp_msg *m, const struct ref *r,
     uint32_t n = wire_count(r->w), bits = wire_elem_bits(elem);
     uint64_t words = ((uint64_t)n * bits + 63) / 64;
 
-    if (!in_seg(r->seg, r->target, words)) {
+    if (!in_seg(&r->seg, r->target, words)) {
         fail(m, CAPNP_E_LIST_OUT_OF_BOUNDS);
         return false;
     }
     if (!charge(m, elem == CAPNP_ELEM_VOID ? n : words))
         return false;
-    l->start = (const uint8_t *)(r->seg->words + r->target);
+    l->start = (const uint8_t *)(r->seg.words + r->target);
     l->count = n;
     l->step_bits = bits;
     l->data_bits = elem == CAPNP_ELEM_POINTER ? 0 : bits;
@@ -279,36 +290,43 @@ static bool elem_compatible(const struct capnp_list *l, enum capnp_elem expect)
     }
 }
 
+/* The default list of a slot (empty if def is NULL). */
+static struct capnp_list def_list(const struct capnp_ptr *p,
+                                  enum capnp_elem expect,
+                                  const struct capnp_seg *def)
+{
+    struct capnp_list l = {0};
+    struct capnp_ptr d = default_slot(p, def);
+    return d.p ? capnp_ptr_read_list(&d, expect, NULL) : l;
+}
+
 /* List at a slot; see the contract in capnp.h. */
 struct capnp_list capnp_ptr_read_list(const struct capnp_ptr *p,
                                       enum capnp_elem expect,
                                       const struct capnp_seg *def)
 {
-    struct capnp_list l = {0}, empty = {0};
+    struct capnp_list l = {0};
     struct ref r;
     bool ok;
 
-    if (!p->p || *p->p == 0) {
-        struct capnp_ptr d = default_slot(p, def);
-        return d.p ? capnp_ptr_read_list(&d, expect, NULL) : l;
-    }
-    if (!slot_ref(p, &r))
-        return l;
+    if (!p->p || *p->p == 0 || !slot_ref(p, &r))
+        return def_list(p, expect, def);
     if (wire_kind(r.w) != WIRE_LIST) {
         fail(p->msg, CAPNP_E_NOT_LIST);
-        return l;
+        return def_list(p, expect, def);
     }
     l.elem = (uint8_t)wire_elem(r.w);
     ok = l.elem == CAPNP_ELEM_COMPOSITE ? composite_list(p->msg, &r, &l)
                                         : flat_list(p->msg, &r, &l);
     if (!ok)
-        return empty;
+        return def_list(p, expect, def);
     if (!elem_compatible(&l, expect)) {
         fail(p->msg, CAPNP_E_LIST_ELEM_SIZE);
-        return empty;
+        return def_list(p, expect, def);
     }
     l.msg = p->msg;
-    l.seg = r.seg;
+    l.seg_words = r.seg.words;
+    l.seg_nwords = r.seg.nwords;
     l.depth = p->depth - 1;
     return l;
 }
@@ -332,13 +350,13 @@ static const uint8_t *byte_list(const struct capnp_ptr *p, uint32_t *n)
     }
     *n = wire_count(r.w);
     words = ((uint64_t)*n + 7) / 8;
-    if (!in_seg(r.seg, r.target, words)) {
+    if (!in_seg(&r.seg, r.target, words)) {
         fail(p->msg, CAPNP_E_LIST_OUT_OF_BOUNDS);
         return NULL;
     }
     if (!charge(p->msg, words))
         return NULL;
-    return (const uint8_t *)(r.seg->words + r.target);
+    return (const uint8_t *)(r.seg.words + r.target);
 }
 
 /* Text at a slot; see the contract in capnp.h. */
@@ -353,10 +371,10 @@ struct capnp_text capnp_ptr_read_text(const struct capnp_ptr *p,
         return def.str ? def : t;
     b = byte_list(p, &n);
     if (!b)
-        return t;
+        return def.str ? def : t;
     if (n == 0 || b[n - 1] != 0) {
         fail(p->msg, CAPNP_E_TEXT_UNTERMINATED);
-        return t;
+        return def.str ? def : t;
     }
     t.str = (const char *)b;
     t.len = n - 1;
@@ -375,7 +393,7 @@ struct capnp_data capnp_ptr_read_data(const struct capnp_ptr *p,
         return def;
     b = byte_list(p, &n);
     if (!b)
-        return d;
+        return def;
     d.ptr = b;
     d.len = n;
     return d;
@@ -388,7 +406,7 @@ uint32_t capnp_ptr_read_cap(const struct capnp_ptr *p)
 
     if (!p->p || *p->p == 0)
         return CAPNP_CAP_NULL;
-    if (!resolve(p->msg, p->seg, (uint32_t)(p->p - p->seg->words), &r))
+    if (!resolve(p->msg, p->seg_words, p->seg_nwords, p->p, &r))
         return CAPNP_CAP_NULL;
     if (wire_kind(r.w) != WIRE_OTHER) {
         fail(p->msg, CAPNP_E_NOT_CAP);

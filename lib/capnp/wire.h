@@ -75,6 +75,15 @@ static inline uint64_t wire_with_offset(uint64_t w, int32_t off)
 
 /* ---- builder internals shared by build.c, frame.c and copy.c ---- */
 
+/* Descriptor of builder segment i (segs[] inline, ext[] beyond). */
+static inline struct capnp_bseg *bseg(const struct capnp_builder *b,
+                                      uint32_t i)
+{
+    if (__builtin_expect(i < CAPNP_BUILDER_MAX_SEGS, 1))
+        return (struct capnp_bseg *)&b->segs[i];
+    return &b->ext[i - CAPNP_BUILDER_MAX_SEGS];
+}
+
 /* A slot's value before it was replaced, to zero what it pointed to. */
 struct capnp__old {
     struct capnp_builder *b; /* NULL: nothing to zero */

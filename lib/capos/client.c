@@ -45,7 +45,7 @@ uint32_t capos_reply_cap(struct capos_reply *r, uint32_t cap, uint32_t mode)
 }
 
 err_t capos_reply_submit(struct capos_reply *r, uint32_t cap, uint64_t iface,
-                         uint16_t method)
+                         uint16_t method, uint32_t result_words)
 {
     struct capos_ring *ring = capos_rt_ring();
     struct ring_sqe sqe;
@@ -56,9 +56,13 @@ err_t capos_reply_submit(struct capos_reply *r, uint32_t cap, uint64_t iface,
     if ((e = capos_msg_finish(&r->m)) != ERR_OK)
         return e;
     r->param_words = r->m.len / 8;
+    uint32_t rest = r->words - r->param_words;
+    if (result_words && result_words < CAPOS_REPLY_MIN_RESULT_WORDS)
+        result_words = CAPOS_REPLY_MIN_RESULT_WORDS;
+    if (result_words && result_words < rest)
+        rest = result_words;
     capnpc_sqe_call(&sqe, cap, method, r->buf, r->m.len,
-                    r->buf + r->param_words,
-                    (r->words - r->param_words) * 8u);
+                    r->buf + r->param_words, rest * 8u);
     sqe.iface_lo = (uint32_t)iface;
     if (r->nxfer) {
         sqe.xfer_count = (uint16_t)r->nxfer;
@@ -104,8 +108,12 @@ err_t capos_reply_open(struct capos_reply *r)
 
     if (e != ERR_OK)
         return keep_exception(r, e);
-    return capos_msg_caps_open_result(&r->res, &r->cqe,
-                                      r->buf + r->param_words, len);
+    e = capos_msg_caps_open_result(&r->res, &r->cqe, r->buf + r->param_words,
+                                   len);
+    /* Malformed results: the one cap we know for sure does not stay. */
+    if (e != ERR_OK && r->cqe.cap_count)
+        (void)capos_release(r->cqe.cap0.cap_id);
+    return e;
 }
 
 err_t capos_reply_take(struct capos_reply *r, uint32_t index, uint64_t iface,
@@ -122,8 +130,8 @@ err_t capos_reply_take(struct capos_reply *r, uint32_t index, uint64_t iface,
 
 err_t capos_reply_end(struct capos_reply *r, err_t e)
 {
-    if (e == ERR_OK && capnp_msg_error(&r->res.msg) != CAPNP_OK)
-        e = ERR_BADFORMAT;
+    if (capnp_msg_error(&r->res.msg) != CAPNP_OK)
+        e = ERR_BADFORMAT;      /* whatever else failed on the way */
     (void)capos_msg_caps_release_rest(&r->res);
     return e;
 }

@@ -7,7 +7,7 @@
 #include <capos/capos.h>
 #include <common/string.h>
 
-#define SPAWN_WORDS 640         /* names, grants and arguments (5 KiB) */
+#define SPAWN_WORDS 512         /* names, grants and arguments (4 KiB) */
 
 /* Fill SpawnGrant i from grants[i] (the fill callback of the stub). */
 static void fill_grant(capos_spawn_grant_b b, uint32_t i,

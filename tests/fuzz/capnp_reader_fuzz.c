@@ -9,6 +9,12 @@
  * list element size) and finally deep-copied into a small builder, so that
  * the builder also meets hostile sources.  The sanitizers are the oracle;
  * the traversal limit is asserted to be respected.
+ *
+ * Each input is also unpacked as packed encoding into a bounded buffer
+ * (truncated words and runs, runs past the end, zero-run amplification):
+ * the output must stay within the capacity, a successful unpack must
+ * re-pack within capnp_packed_bound and unpack to the same words, and the
+ * result is read as a framed message.
  */
 #include <capnp/capnp.h>
 
@@ -17,6 +23,8 @@
 
 static uint64_t buf[1 << 14];
 static uint64_t arena[1 << 12];
+static uint64_t unpacked[1 << 12], again[1 << 12];
+static uint8_t repacked[(1 << 12) * 10];
 
 /* Read every typed view of pointer i of s. */
 static void poke_ptr(const struct capnp_struct *s, uint32_t i)
@@ -77,6 +85,31 @@ static void exercise(struct capnp_msg *m)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The input as packed encoding; see the file comment. */
+static void fuzz_packed(const uint8_t *data, size_t size,
+                        const struct capnp_read_opts *o)
+{
+    const size_t cap = sizeof unpacked / 8;
+    size_t n = cap + 1, n2 = 0, plen = 0;
+    struct capnp_msg m;
+
+    if (capnp_unpack(data, size, unpacked, cap, &n) != CAPNP_OK) {
+        if (n != cap + 1)
+            abort(); /* *nwords written on error */
+        return;
+    }
+    if (n > cap)
+        abort();
+    if (capnp_pack(unpacked, n, repacked, capnp_packed_bound(n), &plen) !=
+            CAPNP_OK ||
+        plen > capnp_packed_bound(n) ||
+        capnp_unpack(repacked, plen, again, cap, &n2) != CAPNP_OK ||
+        n2 != n || memcmp(again, unpacked, n * 8) != 0)
+        abort();
+    if (capnp_msg_init(&m, unpacked, n * 8, o) == CAPNP_OK)
+        exercise(&m);
+}
+
 /* libFuzzer entry point. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -91,5 +124,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         exercise(&m);
     if (capnp_msg_init_flat(&m, buf, size & ~(size_t)7, &o) == CAPNP_OK)
         exercise(&m);
+    fuzz_packed(data, size, &o);
     return 0;
 }

@@ -57,6 +57,13 @@ struct gen {
     struct gen_out out;
     char **idents;            /* identifiers emitted in this file */
     size_t nidents, capidents;
+    /* Name clashes (docs/capnp.md): a dry run of the file first collects
+     * every identifier not derived from a field name into `fixed`; field
+     * names are then chosen (trailing '_' added) to avoid them. */
+    bool dry;                 /* dry run: no output kept, no errors */
+    bool field_ctx;           /* identifiers now are field-derived */
+    char **fixed;
+    size_t nfixed, capfixed;
     int errors;
     uint64_t used_files[64];  /* other files whose types this file uses */
     size_t nused;
@@ -71,8 +78,15 @@ void gen_error(struct gen *g, const char *what, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Register an emitted global identifier; reports a collision once. */
 void gen_ident(struct gen *g, const char *ident, const char *what);
-/* Forget the identifiers of the previous file. */
+/* Forget the identifiers of the previous file (or of the dry run). */
 void gen_idents_reset(struct gen *g);
+/* Reserve an identifier (dry run: non-field names; then chosen field
+ * names); gen_name_taken() sees it. */
+void gen_reserve(struct gen *g, const char *ident);
+/* Is ident reserved or already emitted? */
+bool gen_name_taken(struct gen *g, const char *ident);
+/* Forget the reserved identifiers (start of a file). */
+void gen_reserved_reset(struct gen *g);
 /* printf into a fresh heap string (exits on allocation failure). */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Escape bytes for a C string literal (heap string). */
@@ -136,7 +150,6 @@ enum capnp_elem list_elem(schema_type_r elem);
 const char *type_kind_name(schema_type_which_t w);
 
 /* ---- emit_iface.c ---- */
-void emit_iface_types(struct gen *g, struct gen_node *n);
 void emit_iface_body(struct gen *g, struct gen_node *n);
 /* Shared declarations used by interface code, emitted once per header. */
 void emit_iface_support(struct gen *g);

@@ -421,6 +421,22 @@ static void rename_clashes(const struct cstruct *p, struct cstruct *r)
     }
 }
 
+/* Words the framed results of r can take if it has no pointer but
+ * capabilities (table, root pointer, sections); 0: unbounded. */
+static uint32_t result_bound(const struct cstruct *r)
+{
+    schema_node_struct_r st = schema_node_get_struct(r->n->r);
+
+    if (r->whole)
+        return 0;
+    for (uint32_t i = 0; i < r->nf; i++)
+        if (r->f[i].k != CK_VOID && r->f[i].k != CK_SCALAR &&
+            r->f[i].k != CK_CAP)
+            return 0;
+    return 2u + schema_node_struct_get_data_word_count(st) +
+           schema_node_struct_get_pointer_count(st);
+}
+
 /* ---- one method ------------------------------------------------------------ */
 
 static void emit_method(struct gen *g, struct gen_node *n, schema_method_r m,
@@ -463,10 +479,11 @@ static void emit_method(struct gen *g, struct gen_node *n, schema_method_r m,
     for (uint32_t i = 0; !p.whole && i < p.nf; i++)
         emit_param_set(g, pn->cname, &p.f[i]);
     out(g, "    (void)p_;\n    return capos_reply_submit(rep_, h_.cap, "
-        "%s_INTERFACE_ID, %s_METHOD_%s);\n}\n\n", n->ucname, n->ucname, u);
+        "%s_INTERFACE_ID, %s_METHOD_%s,\n                              %u);\n}\n\n",
+        n->ucname, n->ucname, u, result_bound(&r));
 
     out(g, "/* %s.%s: decode the completed call in rep; outputs (NULL: not "
-        "wanted) are\n * set on ERR_OK only, views point into rep's buffer. */\n"
+        "wanted) are\n * valid on ERR_OK only, views point into rep's buffer. */\n"
         "static inline err_t %s(struct capos_reply *rep_", n->display,
         text_str(nm), ff);
     emit_result_decls(g, &r);

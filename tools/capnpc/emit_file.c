@@ -10,7 +10,9 @@
  *   pass 2: group clear functions, struct accessors, constants,
  *   interfaces.
  * The body is generated first so that the includes of imported files are
- * known; nothing is written unless the whole file generated cleanly.
+ * known; nothing is written unless the whole file generated cleanly.  It
+ * is generated twice: a dry run collects the names not derived from field
+ * names, so that field accessors can be renamed around them (names.c).
  */
 #include "capnpc.h"
 
@@ -107,8 +109,6 @@ static void emit_pass1(struct gen *g, struct order *o)
         schema_node_which_t w = schema_node_which(o->v[i]->r);
         if (w == SCHEMA_NODE_ENUM)
             emit_enum(g, o->v[i]);
-        else if (w == SCHEMA_NODE_INTERFACE)
-            emit_iface_types(g, o->v[i]);
     }
     for (size_t i = 0; i < o->n; i++)
         if (schema_node_which(o->v[i]->r) == SCHEMA_NODE_STRUCT)
@@ -213,6 +213,13 @@ bool emit_file(struct gen *g, schema_code_generator_request_requested_file_r rf)
     fn = node_need(g, file.id, "requested file");
     if (fn && schema_node_which(fn->r) == SCHEMA_NODE_FILE) {
         collect(g, &o, fn, 0);
+        /* dry run: reserve every name not derived from a field */
+        gen_reserved_reset(g);
+        g->dry = true;
+        emit_pass1(g, &o);
+        emit_pass2(g, &o);
+        g->dry = false;
+        g->out.len = 0;
         emit_pass1(g, &o);
         emit_pass2(g, &o);
         emit_prologue(g, &front);

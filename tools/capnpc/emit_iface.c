@@ -12,8 +12,18 @@
  *                            by ordinal; invoke decodes the params root,
  *                            allocates the results root and calls the handler
  *   N_dispatch(...)          bounds-checked call through the table
- * Interface inheritance is rejected: a CALL SQE carries only a method
- * ordinal, so a superclass's ordinals would be ambiguous.
+ *
+ * Inheritance (`extends`): a CALL SQE carries only a method ordinal, so an
+ * interface's ordinals number its *flattened* method list: the methods of
+ * each superclass (its own flattened list, depth first, in declaration
+ * order, each method once) and then its own.  Along the first-superclass
+ * chain the lists are prefixes of each other, so a Derived server answers
+ * a Base client's ordinals; a later superclass's methods are renumbered
+ * (call a capability with the ordinals of its exact interface).  A
+ * method keeps its name unless a method later in the list (declared closer
+ * to the interface) has the same one; then it is qualified with its
+ * interface's name (`base_get`).  Params/results types stay those of the
+ * declaring interface.
  */
 #include "capnpc.h"
 
@@ -73,16 +83,103 @@ static void method_structs(struct gen *g, schema_method_r m,
     *r = node_use(g, schema_method_get_result_struct_type(m), who);
 }
 
+/* One entry of an interface's flattened method list. */
+struct meth {
+    struct gen_node *iface;   /* declaring interface */
+    schema_method_r m;
+    uint32_t own;             /* ordinal in the declaring interface */
+    char *sn;                 /* C name part ("get" or "base_get") */
+};
 
-void emit_iface_types(struct gen *g, struct gen_node *n)
+struct meths {
+    struct meth *v;
+    uint32_t n, cap;
+};
+
+static void meths_add(struct meths *ms, struct gen_node *iface,
+                      schema_method_r m, uint32_t own)
+{
+    for (uint32_t i = 0; i < ms->n; i++)
+        if (ms->v[i].iface == iface && ms->v[i].own == own)
+            return; /* diamond: each method once */
+    if (ms->n == ms->cap) {
+        ms->cap = ms->cap ? 2 * ms->cap : 16;
+        ms->v = realloc(ms->v, ms->cap * sizeof *ms->v);
+        if (!ms->v) {
+            fprintf(stderr, GEN_NAME ": out of memory\n");
+            exit(2);
+        }
+    }
+    ms->v[ms->n++] = (struct meth){iface, m, own, NULL};
+}
+
+/* Superclasses' lists, then n's own methods (depth-limited). */
+static void flatten(struct gen *g, struct gen_node *n, struct meths *ms,
+                    unsigned depth)
 {
     schema_node_interface_r it = schema_node_get_interface(n->r);
+    schema_superclass_rlist sl = schema_node_interface_get_superclasses(it);
+    schema_method_rlist ml = schema_node_interface_get_methods(it);
 
-    if (schema_superclass_rlist_len(schema_node_interface_get_superclasses(it)))
-        gen_error(g, n->display, "unsupported: interface inheritance "
-                  "(extends): a CALL SQE carries only a method ordinal, so "
-                  "superclass methods would be ambiguous");
+    if (depth > 64) {
+        gen_error(g, n->display, "malformed request: inheritance too deep");
+        return;
+    }
+    for (uint32_t i = 0; i < schema_superclass_rlist_len(sl); i++) {
+        uint64_t id = schema_superclass_get_id(schema_superclass_rlist_get(sl, i));
+        struct gen_node *b = node_use(g, id, n->display);
+        if (b && schema_node_which(b->r) == SCHEMA_NODE_INTERFACE)
+            flatten(g, b, ms, depth + 1);
+        else if (b)
+            gen_error(g, n->display, "malformed request: superclass is not "
+                      "an interface");
+    }
+    for (uint32_t i = 0; i < schema_method_rlist_len(ml); i++)
+        meths_add(ms, n, schema_method_rlist_get(ml, i), i);
 }
+
+/* Last component of an interface's display name, snake_case. */
+static char *iface_short(struct gen_node *n)
+{
+    const char *d = strrchr(n->display, '.');
+    d = d ? d + 1 : n->display;
+    return snake(d, strlen(d));
+}
+
+/* The flattened list of n with unique C name parts. */
+static struct meths methods_of(struct gen *g, struct gen_node *n)
+{
+    struct meths ms = {0};
+
+    flatten(g, n, &ms, 0);
+    for (uint32_t i = 0; i < ms.n; i++) {
+        struct capnp_text nm = schema_method_get_name(ms.v[i].m);
+        ms.v[i].sn = snake(text_str(nm), nm.len);
+    }
+    /* a name used again later in the list (closer to n) is qualified */
+    for (uint32_t i = 0; i < ms.n; i++) {
+        bool dup = false;
+        for (uint32_t k = i + 1; k < ms.n; k++)
+            dup |= strcmp(ms.v[i].sn, ms.v[k].sn) == 0;
+        if (dup) {
+            char *q = iface_short(ms.v[i].iface);
+            char *qs = xasprintf("%s_%s", q, ms.v[i].sn);
+            free(q);
+            free(ms.v[i].sn);
+            ms.v[i].sn = qs;
+        }
+    }
+    return ms;
+}
+
+static void meths_free(struct meths *ms)
+{
+    for (uint32_t i = 0; i < ms->n; i++)
+        free(ms->v[i].sn);
+    free(ms->v);
+}
+
+
 
 /* Continue a comment with the lines of a schema doc comment. */
 void iface_emit_doc(struct gen *g, const char *doc)
@@ -101,9 +198,9 @@ void iface_emit_doc(struct gen *g, const char *doc)
 
 /* N_METHOD_* enum and N_<m>_call helpers. */
 static void emit_methods(struct gen *g, struct gen_node *n,
-                         schema_method_rlist ml)
+                         const struct meths *ms)
 {
-    uint32_t count = schema_method_rlist_len(ml);
+    uint32_t count = ms->n;
     char *tn = xasprintf("%s_method_t", n->cname);
 
     if (count == 0) {
@@ -114,23 +211,23 @@ static void emit_methods(struct gen *g, struct gen_node *n,
     gen_ident(g, tn, n->display);
     out(g, "typedef enum %s_method {\n", n->cname);
     for (uint32_t i = 0; i < count; i++) {
-        struct capnp_text nm = schema_method_get_name(schema_method_rlist_get(ml, i));
-        char *sn = snake(text_str(nm), nm.len), *u = upper(sn);
+        char *u = upper(ms->v[i].sn);
         char *id = xasprintf("%s_METHOD_%s", n->ucname, u);
         gen_ident(g, id, n->display);
         out(g, "    %s = %u,\n", id, i);
-        free(sn); free(u); free(id);
+        free(u); free(id);
     }
     out(g, "} %s;\n#define %s_METHOD__COUNT %uu\n\n", tn, n->ucname, count);
     for (uint32_t i = 0; i < count; i++) {
-        schema_method_r m = schema_method_rlist_get(ml, i);
+        schema_method_r m = ms->v[i].m;
         struct capnp_text nm = schema_method_get_name(m);
-        const char *doc = iface_member_doc(g, n, i);
-        char *sn = snake(text_str(nm), nm.len), *u = upper(sn);
+        const char *doc = iface_member_doc(g, ms->v[i].iface, ms->v[i].own);
+        const char *sn = ms->v[i].sn;
+        char *u = upper(sn);
         char *fn = xasprintf("%s_%s_call", n->cname, sn);
         gen_ident(g, fn, n->display);
-        out(g, "/* %s.%s: fill a CALL SQE (see capnpc_sqe_call).", n->display,
-            text_str(nm));
+        out(g, "/* %s.%s: fill a CALL SQE (see capnpc_sqe_call).",
+            ms->v[i].iface->display, text_str(nm));
         if (doc)
             iface_emit_doc(g, doc);
         out(g, " */\nstatic inline void %s(struct ring_sqe *sqe, uint32_t cap_id,"
@@ -138,29 +235,26 @@ static void emit_methods(struct gen *g, struct gen_node *n,
             "\n        uint32_t result_len)\n{\n    capnpc_sqe_call(sqe, cap_id, "
             "%s_METHOD_%s, params, params_len, result,\n                    "
             "result_len);\n}\n\n", fn, n->ucname, u);
-        free(sn); free(u); free(fn);
+        free(u); free(fn);
     }
     free(tn);
 }
 
 /* N_server_t: one typed handler pointer per method. */
 static void emit_server_type(struct gen *g, struct gen_node *n,
-                             schema_method_rlist ml)
+                             const struct meths *ms)
 {
     char *tn = xasprintf("%s_server_t", n->cname);
 
     gen_ident(g, tn, n->display);
     out(g, "/* Server of %s: handlers return 0 or an ERR_* code; NULL = "
         "ERR_NOSYS. */\ntypedef struct %s_server {\n", n->display, n->cname);
-    for (uint32_t i = 0; i < schema_method_rlist_len(ml); i++) {
-        schema_method_r m = schema_method_rlist_get(ml, i);
-        struct capnp_text nm = schema_method_get_name(m);
+    for (uint32_t i = 0; i < ms->n; i++) {
         struct gen_node *p, *r;
-        char *sn = snake(text_str(nm), nm.len), *mn = c_member_name(sn);
-        method_structs(g, m, &p, &r, n->display);
+        char *mn = c_member_name(ms->v[i].sn);
+        method_structs(g, ms->v[i].m, &p, &r, n->display);
         out(g, "    int (*%s)(void *ctx, %s_r params, %s_b results);\n", mn,
             p ? p->cname : "?", r ? r->cname : "?");
-        free(sn);
         free(mn);
     }
     out(g, "} %s;\n\n", tn);
@@ -169,19 +263,18 @@ static void emit_server_type(struct gen *g, struct gen_node *n,
 
 /* Invoke wrappers, the method table and N_dispatch. */
 static void emit_dispatch(struct gen *g, struct gen_node *n,
-                          schema_method_rlist ml)
+                          const struct meths *ms)
 {
-    uint32_t count = schema_method_rlist_len(ml);
+    uint32_t count = ms->n;
     char *tab = xasprintf("%s_methods", n->cname);
     char *disp = xasprintf("%s_dispatch", n->cname);
 
     for (uint32_t i = 0; i < count; i++) {
-        schema_method_r m = schema_method_rlist_get(ml, i);
-        struct capnp_text nm = schema_method_get_name(m);
         struct gen_node *p, *r;
-        char *sn = snake(text_str(nm), nm.len), *mn = c_member_name(sn);
+        const char *sn = ms->v[i].sn;
+        char *mn = c_member_name(sn);
         char *fn = xasprintf("%s__invoke_%s", n->cname, sn);
-        method_structs(g, m, &p, &r, n->display);
+        method_structs(g, ms->v[i].m, &p, &r, n->display);
         gen_ident(g, fn, n->display);
         out(g, "static inline int %s(const void *server, void *ctx,\n"
             "        struct capnp_msg *params, struct capnp_builder *results)\n{\n"
@@ -190,22 +283,23 @@ static void emit_dispatch(struct gen *g, struct gen_node *n,
             "    return srv->%s(ctx, %s_read_root(params), %s_init_root(results));"
             "\n}\n", fn, n->cname, n->cname, mn, mn, p ? p->cname : "?",
             r ? r->cname : "?");
-        free(sn); free(mn); free(fn);
+        free(mn); free(fn);
     }
     gen_ident(g, tab, n->display);
     out(g, "static const struct capnpc_method %s[%s_METHOD__COUNT] = {\n", tab,
         n->ucname);
     for (uint32_t i = 0; i < count; i++) {
-        schema_method_r m = schema_method_rlist_get(ml, i);
+        schema_method_r m = ms->v[i].m;
         struct capnp_text nm = schema_method_get_name(m);
         struct gen_node *p, *r;
-        char *sn = snake(text_str(nm), nm.len), *u = upper(sn);
+        const char *sn = ms->v[i].sn;
+        char *u = upper(sn);
         method_structs(g, m, &p, &r, n->display);
         char *lit = c_string_lit((const uint8_t *)text_str(nm), nm.len);
         out(g, "    [%s_METHOD_%s] = {%s, %s_TYPE_ID, %s_TYPE_ID,\n"
             "        %s__invoke_%s},\n", n->ucname, u, lit,
             p ? p->ucname : "?", r ? r->ucname : "?", n->cname, sn);
-        free(sn); free(u); free(lit);
+        free(u); free(lit);
     }
     gen_ident(g, disp, n->display);
     out(g, "};\n\n/* Run method `method` of `srv`: ERR_NOSYS for an unknown "
@@ -221,18 +315,18 @@ static void emit_dispatch(struct gen *g, struct gen_node *n,
 
 void emit_iface_body(struct gen *g, struct gen_node *n)
 {
-    schema_node_interface_r it = schema_node_get_interface(n->r);
-    schema_method_rlist ml = schema_node_interface_get_methods(it);
+    struct meths ms = methods_of(g, n);
     char *idm = xasprintf("%s_INTERFACE_ID", n->ucname);
 
     gen_ident(g, idm, n->display);
     out(g, "/* ---- interface %s ---- */\n\n#define %s UINT64_C(0x%016" PRIx64
         ")\n\n", n->display, idm, n->id);
-    emit_methods(g, n, ml);
-    if (schema_method_rlist_len(ml) > 0) {
-        emit_server_type(g, n, ml);
-        emit_dispatch(g, n, ml);
+    emit_methods(g, n, &ms);
+    if (ms.n > 0) {
+        emit_server_type(g, n, &ms);
+        emit_dispatch(g, n, &ms);
     }
+    meths_free(&ms);
     free(idm);
 }
 

@@ -10,7 +10,8 @@
  *   N_get_F / N_has_F    field readers (defaults applied; an inactive union
  *                        member reads as its default)
  *   N_set_F / N_init_F / N_slot_F   field builders (a union member's setter
- *                        also sets the discriminant)
+ *                        also sets the discriminant; N_set_F of a struct or
+ *                        list field deep-copies a reader view)
  * A group is a view of its parent's struct under another type; G__clear()
  * zeroes its fields (pointer objects included) and its union's
  * discriminant, and N_init_G() calls it, as the reference does, so a
@@ -230,6 +231,13 @@ static void emit_list_field(struct fld *x, schema_type_r t, uint32_t off,
                          bret, off, su, su);
         emit_has(x);
         builder(x, bret, "init", ", uint32_t count", body);
+        free(body);
+        body = xasprintf("    capnp_set_list(&b.s, %uu, &src.l);\n", off);
+        {
+            char *extra = xasprintf(", %s src", ret);
+            builder(x, "void", "set", extra, body);
+            free(extra);
+        }
         free(ret);
         free(bret);
     } else {
@@ -244,6 +252,9 @@ static void emit_list_field(struct fld *x, schema_type_r t, uint32_t off,
         body = xasprintf("    return capnp_init_list(&b.s, %uu, %s, count);\n",
                          off, en[el]);
         builder(x, "struct capnp_list_builder", "init", ", uint32_t count", body);
+        free(body);
+        body = xasprintf("    capnp_set_list(&b.s, %uu, &src);\n", off);
+        builder(x, "void", "set", ", struct capnp_list src", body);
         free(e);
     }
     free(a);
@@ -345,15 +356,111 @@ static void emit_group(struct fld *x)
     free(bret);
 }
 
-/* Emit all accessors of field f of struct n. */
+/* Identifier patterns a field may define ("%s" = struct C name, field
+ * name part), one bit each in field_verbs(). */
+static const char *const field_fmt[] = {
+    "%s_get_%s", "%s_has_%s", "%s_set_%s", "%s_init_%s", "%s_slot_%s",
+    "%s_get_%s_bits", "%s_set_%s_bits", "%s__default_%s"};
+enum { V_GET = 1, V_HAS = 2, V_SET = 4, V_INIT = 8, V_SLOT = 16,
+       V_BITS = 32 | 64, V_DEF = 128 };
+
+/* Bit set of field_fmt entries that a field of this kind defines. */
+static unsigned field_verbs(schema_field_r f)
+{
+    schema_type_which_t w;
+
+    if (schema_field_which(f) == SCHEMA_FIELD_GROUP)
+        return V_GET | V_INIT;
+    w = schema_type_which(schema_field_slot_get_type(schema_field_get_slot(f)));
+    switch (w) {
+    case SCHEMA_TYPE_VOID: return V_SET;
+    case SCHEMA_TYPE_TEXT: case SCHEMA_TYPE_DATA: case SCHEMA_TYPE_INTERFACE:
+        return V_GET | V_HAS | V_SET;
+    case SCHEMA_TYPE_STRUCT: case SCHEMA_TYPE_LIST:
+        return V_GET | V_HAS | V_SET | V_INIT | V_DEF;
+    case SCHEMA_TYPE_ANY_POINTER: return V_GET | V_HAS | V_SLOT;
+    case SCHEMA_TYPE_FLOAT32: case SCHEMA_TYPE_FLOAT64:
+        return V_GET | V_SET | V_BITS;
+    default: return V_GET | V_SET;
+    }
+}
+
+/* Check (reserve == false) or reserve one identifier; true if taken. */
+static bool ident_step(struct gen *g, char *id, bool reserve)
+{
+    bool taken = false;
+
+    if (reserve)
+        gen_reserve(g, id);
+    else
+        taken = gen_name_taken(g, id);
+    free(id);
+    return taken;
+}
+
+/* Check (reserve == false) or reserve the identifiers field f with C name
+ * part `sn` defines: its accessors, default function and union enumerant.
+ * Returns true if one is taken (check mode). */
+static bool field_idents(struct gen *g, struct gen_node *n, schema_field_r f,
+                         const char *sn, bool reserve)
+{
+    unsigned verbs = field_verbs(f);
+    bool taken = false;
+
+    for (size_t i = 0; i < sizeof field_fmt / sizeof field_fmt[0]; i++)
+        if (verbs & (1u << i))
+            taken |= ident_step(g, xasprintf(field_fmt[i], n->cname, sn),
+                                reserve);
+    if (schema_field_get_discriminant_value(f) != NO_DISCRIMINANT) {
+        char *u = upper(sn);
+        taken |= ident_step(g, xasprintf("%s_%s", n->ucname, u), reserve);
+        free(u);
+    }
+    return taken;
+}
+
+/*
+ * The C name part of every field of n: snake_case, with '_' appended until
+ * none of the identifiers it may define is reserved or emitted (a field
+ * `root` of S would define S_init_root, S's root allocator: it becomes
+ * `root_`, so S_init_root_).  Chosen names are reserved, so later fields
+ * and structs avoid them too.  The dry run keeps the plain names.
+ */
+static char **field_names(struct gen *g, struct gen_node *n,
+                          schema_field_rlist fl)
+{
+    uint32_t cnt = schema_field_rlist_len(fl);
+    char **v = calloc(cnt ? cnt : 1, sizeof *v);
+
+    if (!v) {
+        fprintf(stderr, GEN_NAME ": out of memory\n");
+        exit(2);
+    }
+    for (uint32_t i = 0; i < cnt; i++) {
+        schema_field_r f = schema_field_rlist_get(fl, i);
+        struct capnp_text nm = schema_field_get_name(f);
+        char *sn = snake(text_str(nm), nm.len);
+        while (!g->dry && field_idents(g, n, f, sn, false)) {
+            char *s2 = xasprintf("%s_", sn);
+            free(sn);
+            sn = s2;
+        }
+        if (!g->dry)
+            field_idents(g, n, f, sn, true);
+        v[i] = sn;
+    }
+    return v;
+}
+
+/* Emit all accessors of field f (C name part sn) of struct n. */
 static void emit_field(struct gen *g, struct gen_node *n, schema_field_r f,
-                       uint32_t disc_off)
+                       const char *sn, uint32_t disc_off)
 {
     struct fld x = {g, n, f, text_str(schema_field_get_name(f)), NULL, NULL,
                     NULL, NULL};
     uint16_t dv = schema_field_get_discriminant_value(f);
 
-    x.sn = snake(x.name, strlen(x.name));
+    x.sn = xasprintf("%s", sn);
     if (dv != NO_DISCRIMINANT) {
         char *u = upper(x.sn);
         x.which_val = xasprintf("%s_%s", n->ucname, u);
@@ -410,7 +517,8 @@ void emit_group_clear(struct gen *g, struct gen_node *n)
     fn = xasprintf("%s__clear", n->cname);
     gen_ident(g, fn, n->display);
     out(g, "/* Reset group %s: every field reads as its default. */\n"
-        "static inline void %s(%s_b b)\n{\n", n->display, fn, n->cname);
+        "static inline void %s(%s_b b)\n{\n    (void)b;\n", n->display, fn,
+        n->cname);
     if (schema_node_struct_get_discriminant_count(st) > 0)
         out(g, "    capnp_clear_data(&b.s, %uu, 16);\n",
             16 * schema_node_struct_get_discriminant_offset(st));
@@ -472,7 +580,13 @@ void emit_struct_types(struct gen *g, struct gen_node *n)
             emit_view_type(g, n, "rlist", "capnp_list", "l");
             emit_view_type(g, n, "blist", "capnp_list_builder", "l");
         }
+        char *dw = xasprintf("%s_DATA_WORDS", n->ucname);
+        char *pc = xasprintf("%s_PTR_COUNT", n->ucname);
         gen_ident(g, m, n->display);
+        gen_ident(g, dw, n->display);
+        gen_ident(g, pc, n->display);
+        free(dw);
+        free(pc);
         out(g, "#define %s UINT64_C(0x%016" PRIx64 ")\n"
             "#define %s_DATA_WORDS %uu\n#define %s_PTR_COUNT %uu\n", m, n->id,
             n->ucname, schema_node_struct_get_data_word_count(st), n->ucname,
@@ -528,7 +642,7 @@ static void emit_struct_frame(struct gen *g, struct gen_node *n)
 
 /* The discriminant enum and N_which() of a struct with a union. */
 static void emit_which(struct gen *g, struct gen_node *n,
-                       schema_node_struct_r st)
+                       schema_node_struct_r st, char **names)
 {
     schema_field_rlist fl = schema_node_struct_get_fields(st);
     char *tn = xasprintf("%s_which_t", n->cname);
@@ -539,16 +653,16 @@ static void emit_which(struct gen *g, struct gen_node *n,
     for (uint32_t i = 0; i < schema_field_rlist_len(fl); i++) {
         schema_field_r f = schema_field_rlist_get(fl, i);
         uint16_t dv = schema_field_get_discriminant_value(f);
-        struct capnp_text nm = schema_field_get_name(f);
-        char *sn, *u, *id;
+        char *u, *id;
         if (dv == NO_DISCRIMINANT)
             continue;
-        sn = snake(text_str(nm), nm.len);
-        u = upper(sn);
+        u = upper(names[i]);
         id = xasprintf("%s_%s", n->ucname, u);
+        g->field_ctx = true;
         gen_ident(g, id, n->display);
+        g->field_ctx = false;
         out(g, "    %s = %u,\n", id, dv);
-        free(sn); free(u); free(id);
+        free(u); free(id);
     }
     out(g, "} %s;\n", tn);
     gen_ident(g, en, n->display);
@@ -568,11 +682,19 @@ void emit_struct_body(struct gen *g, struct gen_node *n)
 
     out(g, "/* ---- %s %s (0x%016" PRIx64 ") ---- */\n\n",
         group ? "group" : "struct", n->display, n->id);
+    char **names;
+
     if (!group)
         emit_struct_frame(g, n);
+    names = field_names(g, n, fl);
     if (schema_node_struct_get_discriminant_count(st) > 0)
-        emit_which(g, n, st);
+        emit_which(g, n, st, names);
+    g->field_ctx = true;
     for (uint32_t i = 0; i < schema_field_rlist_len(fl); i++)
-        emit_field(g, n, schema_field_rlist_get(fl, i),
+        emit_field(g, n, schema_field_rlist_get(fl, i), names[i],
                    schema_node_struct_get_discriminant_offset(st));
+    g->field_ctx = false;
+    for (uint32_t i = 0; i < schema_field_rlist_len(fl); i++)
+        free(names[i]);
+    free(names);
 }

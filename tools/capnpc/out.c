@@ -46,6 +46,8 @@ void gen_error(struct gen *g, const char *what, const char *fmt, ...)
 {
     va_list ap;
 
+    if (g->dry)
+        return; /* reported by the real run */
     fprintf(stderr, GEN_NAME ": %s: %s: ", g->file ? g->file->path : "request",
             what);
     va_start(ap, fmt);
@@ -73,6 +75,11 @@ char *xasprintf(const char *fmt, ...)
 
 void gen_ident(struct gen *g, const char *ident, const char *what)
 {
+    if (g->dry) {
+        if (!g->field_ctx)
+            gen_reserve(g, ident);
+        return;
+    }
     for (size_t i = 0; i < g->nidents; i++) {
         if (strcmp(g->idents[i], ident) == 0) {
             gen_error(g, what, "generated C name '%s' is already used; "
@@ -92,6 +99,33 @@ void gen_idents_reset(struct gen *g)
     for (size_t i = 0; i < g->nidents; i++)
         free(g->idents[i]);
     g->nidents = 0;
+}
+
+void gen_reserve(struct gen *g, const char *ident)
+{
+    if (g->nfixed == g->capfixed) {
+        g->capfixed = g->capfixed ? g->capfixed * 2 : 256;
+        g->fixed = xrealloc(g->fixed, g->capfixed * sizeof *g->fixed);
+    }
+    g->fixed[g->nfixed++] = xasprintf("%s", ident);
+}
+
+bool gen_name_taken(struct gen *g, const char *ident)
+{
+    for (size_t i = 0; i < g->nfixed; i++)
+        if (strcmp(g->fixed[i], ident) == 0)
+            return true;
+    for (size_t i = 0; i < g->nidents; i++)
+        if (strcmp(g->idents[i], ident) == 0)
+            return true;
+    return false;
+}
+
+void gen_reserved_reset(struct gen *g)
+{
+    for (size_t i = 0; i < g->nfixed; i++)
+        free(g->fixed[i]);
+    g->nfixed = 0;
 }
 
 char *c_string_lit(const uint8_t *p, uint32_t len)

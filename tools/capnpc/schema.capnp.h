@@ -219,12 +219,14 @@ typedef struct schema_code_generator_request_requested_file_import_blist { struc
 /* Reset group Type.anyPointer.implicitMethodParameter: every field reads as its default. */
 static inline void schema_type_any_pointer_implicit_method_parameter__clear(schema_type_any_pointer_implicit_method_parameter_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 80u, 16);
 }
 
 /* Reset group Type.anyPointer.parameter: every field reads as its default. */
 static inline void schema_type_any_pointer_parameter__clear(schema_type_any_pointer_parameter_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 128u, 64);
     capnp_clear_data(&b.s, 80u, 16);
 }
@@ -232,12 +234,14 @@ static inline void schema_type_any_pointer_parameter__clear(schema_type_any_poin
 /* Reset group Type.anyPointer.unconstrained: every field reads as its default. */
 static inline void schema_type_any_pointer_unconstrained__clear(schema_type_any_pointer_unconstrained_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 80u, 16);
 }
 
 /* Reset group Type.anyPointer: every field reads as its default. */
 static inline void schema_type_any_pointer__clear(schema_type_any_pointer_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 64u, 16);
     { schema_type_any_pointer_unconstrained_b v = {b.s}; schema_type_any_pointer_unconstrained__clear(v); }
     { schema_type_any_pointer_parameter_b v = {b.s}; schema_type_any_pointer_parameter__clear(v); }
@@ -247,6 +251,7 @@ static inline void schema_type_any_pointer__clear(schema_type_any_pointer_b b)
 /* Reset group Type.interface: every field reads as its default. */
 static inline void schema_type_interface__clear(schema_type_interface_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 64u, 64);
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 0u); capnp_ptr_clear(&p); }
 }
@@ -254,6 +259,7 @@ static inline void schema_type_interface__clear(schema_type_interface_b b)
 /* Reset group Type.struct: every field reads as its default. */
 static inline void schema_type_struct__clear(schema_type_struct_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 64u, 64);
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 0u); capnp_ptr_clear(&p); }
 }
@@ -261,6 +267,7 @@ static inline void schema_type_struct__clear(schema_type_struct_b b)
 /* Reset group Type.enum: every field reads as its default. */
 static inline void schema_type_enum__clear(schema_type_enum_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 64u, 64);
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 0u); capnp_ptr_clear(&p); }
 }
@@ -268,12 +275,14 @@ static inline void schema_type_enum__clear(schema_type_enum_b b)
 /* Reset group Type.list: every field reads as its default. */
 static inline void schema_type_list__clear(schema_type_list_b b)
 {
+    (void)b;
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 0u); capnp_ptr_clear(&p); }
 }
 
 /* Reset group Field.ordinal: every field reads as its default. */
 static inline void schema_field_ordinal__clear(schema_field_ordinal_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 80u, 16);
     capnp_clear_data(&b.s, 96u, 16);
 }
@@ -281,12 +290,14 @@ static inline void schema_field_ordinal__clear(schema_field_ordinal_b b)
 /* Reset group Field.group: every field reads as its default. */
 static inline void schema_field_group__clear(schema_field_group_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 128u, 64);
 }
 
 /* Reset group Field.slot: every field reads as its default. */
 static inline void schema_field_slot__clear(schema_field_slot_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 32u, 32);
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 2u); capnp_ptr_clear(&p); }
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 3u); capnp_ptr_clear(&p); }
@@ -296,6 +307,7 @@ static inline void schema_field_slot__clear(schema_field_slot_b b)
 /* Reset group Node.annotation: every field reads as its default. */
 static inline void schema_node_annotation__clear(schema_node_annotation_b b)
 {
+    (void)b;
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 3u); capnp_ptr_clear(&p); }
     capnp_clear_data(&b.s, 112u, 1);
     capnp_clear_data(&b.s, 113u, 1);
@@ -314,6 +326,7 @@ static inline void schema_node_annotation__clear(schema_node_annotation_b b)
 /* Reset group Node.const: every field reads as its default. */
 static inline void schema_node_const__clear(schema_node_const_b b)
 {
+    (void)b;
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 3u); capnp_ptr_clear(&p); }
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 4u); capnp_ptr_clear(&p); }
 }
@@ -321,6 +334,7 @@ static inline void schema_node_const__clear(schema_node_const_b b)
 /* Reset group Node.interface: every field reads as its default. */
 static inline void schema_node_interface__clear(schema_node_interface_b b)
 {
+    (void)b;
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 3u); capnp_ptr_clear(&p); }
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 4u); capnp_ptr_clear(&p); }
 }
@@ -328,12 +342,14 @@ static inline void schema_node_interface__clear(schema_node_interface_b b)
 /* Reset group Node.enum: every field reads as its default. */
 static inline void schema_node_enum__clear(schema_node_enum_b b)
 {
+    (void)b;
     { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 3u); capnp_ptr_clear(&p); }
 }
 
 /* Reset group Node.struct: every field reads as its default. */
 static inline void schema_node_struct__clear(schema_node_struct_b b)
 {
+    (void)b;
     capnp_clear_data(&b.s, 112u, 16);
     capnp_clear_data(&b.s, 192u, 16);
     capnp_clear_data(&b.s, 208u, 16);
@@ -446,6 +462,10 @@ static inline schema_node_nested_node_blist schema_node_init_nested_nodes(schema
     schema_node_nested_node_blist v = {capnp_init_struct_list(&b.s, 1u, count, SCHEMA_NODE_NESTED_NODE_DATA_WORDS, SCHEMA_NODE_NESTED_NODE_PTR_COUNT)};
     return v;
 }
+static inline void schema_node_set_nested_nodes(schema_node_b b, schema_node_nested_node_rlist src)
+{
+    capnp_set_list(&b.s, 1u, &src.l);
+}
 
 static inline schema_annotation_rlist schema_node_get_annotations(schema_node_r r)
 {
@@ -460,6 +480,10 @@ static inline schema_annotation_blist schema_node_init_annotations(schema_node_b
 {
     schema_annotation_blist v = {capnp_init_struct_list(&b.s, 2u, count, SCHEMA_ANNOTATION_DATA_WORDS, SCHEMA_ANNOTATION_PTR_COUNT)};
     return v;
+}
+static inline void schema_node_set_annotations(schema_node_b b, schema_annotation_rlist src)
+{
+    capnp_set_list(&b.s, 2u, &src.l);
 }
 
 static inline void schema_node_set_file(schema_node_b b)
@@ -556,6 +580,10 @@ static inline schema_node_parameter_blist schema_node_init_parameters(schema_nod
     schema_node_parameter_blist v = {capnp_init_struct_list(&b.s, 5u, count, SCHEMA_NODE_PARAMETER_DATA_WORDS, SCHEMA_NODE_PARAMETER_PTR_COUNT)};
     return v;
 }
+static inline void schema_node_set_parameters(schema_node_b b, schema_node_parameter_rlist src)
+{
+    capnp_set_list(&b.s, 5u, &src.l);
+}
 
 static inline bool schema_node_get_is_generic(schema_node_r r)
 {
@@ -636,6 +664,10 @@ static inline schema_field_blist schema_node_struct_init_fields(schema_node_stru
     schema_field_blist v = {capnp_init_struct_list(&b.s, 3u, count, SCHEMA_FIELD_DATA_WORDS, SCHEMA_FIELD_PTR_COUNT)};
     return v;
 }
+static inline void schema_node_struct_set_fields(schema_node_struct_b b, schema_field_rlist src)
+{
+    capnp_set_list(&b.s, 3u, &src.l);
+}
 
 /* ---- group Node.enum (0xb54ab3364333f598) ---- */
 
@@ -652,6 +684,10 @@ static inline schema_enumerant_blist schema_node_enum_init_enumerants(schema_nod
 {
     schema_enumerant_blist v = {capnp_init_struct_list(&b.s, 3u, count, SCHEMA_ENUMERANT_DATA_WORDS, SCHEMA_ENUMERANT_PTR_COUNT)};
     return v;
+}
+static inline void schema_node_enum_set_enumerants(schema_node_enum_b b, schema_enumerant_rlist src)
+{
+    capnp_set_list(&b.s, 3u, &src.l);
 }
 
 /* ---- group Node.interface (0xe82753cff0c2218f) ---- */
@@ -670,6 +706,10 @@ static inline schema_method_blist schema_node_interface_init_methods(schema_node
     schema_method_blist v = {capnp_init_struct_list(&b.s, 3u, count, SCHEMA_METHOD_DATA_WORDS, SCHEMA_METHOD_PTR_COUNT)};
     return v;
 }
+static inline void schema_node_interface_set_methods(schema_node_interface_b b, schema_method_rlist src)
+{
+    capnp_set_list(&b.s, 3u, &src.l);
+}
 
 static inline schema_superclass_rlist schema_node_interface_get_superclasses(schema_node_interface_r r)
 {
@@ -684,6 +724,10 @@ static inline schema_superclass_blist schema_node_interface_init_superclasses(sc
 {
     schema_superclass_blist v = {capnp_init_struct_list(&b.s, 4u, count, SCHEMA_SUPERCLASS_DATA_WORDS, SCHEMA_SUPERCLASS_PTR_COUNT)};
     return v;
+}
+static inline void schema_node_interface_set_superclasses(schema_node_interface_b b, schema_superclass_rlist src)
+{
+    capnp_set_list(&b.s, 4u, &src.l);
 }
 
 /* ---- group Node.const (0xb18aa5ac7a0d9420) ---- */
@@ -1031,6 +1075,10 @@ static inline schema_node_source_info_member_blist schema_node_source_info_init_
     schema_node_source_info_member_blist v = {capnp_init_struct_list(&b.s, 1u, count, SCHEMA_NODE_SOURCE_INFO_MEMBER_DATA_WORDS, SCHEMA_NODE_SOURCE_INFO_MEMBER_PTR_COUNT)};
     return v;
 }
+static inline void schema_node_source_info_set_members(schema_node_source_info_b b, schema_node_source_info_member_rlist src)
+{
+    capnp_set_list(&b.s, 1u, &src.l);
+}
 
 /* ---- struct Node.SourceInfo.Member (0xc2ba9038898e1fa2) ---- */
 
@@ -1160,6 +1208,10 @@ static inline schema_annotation_blist schema_field_init_annotations(schema_field
 {
     schema_annotation_blist v = {capnp_init_struct_list(&b.s, 1u, count, SCHEMA_ANNOTATION_DATA_WORDS, SCHEMA_ANNOTATION_PTR_COUNT)};
     return v;
+}
+static inline void schema_field_set_annotations(schema_field_b b, schema_annotation_rlist src)
+{
+    capnp_set_list(&b.s, 1u, &src.l);
 }
 
 static inline uint16_t schema_field_get_discriminant_value(schema_field_r r)
@@ -1380,6 +1432,10 @@ static inline schema_annotation_blist schema_enumerant_init_annotations(schema_e
     schema_annotation_blist v = {capnp_init_struct_list(&b.s, 1u, count, SCHEMA_ANNOTATION_DATA_WORDS, SCHEMA_ANNOTATION_PTR_COUNT)};
     return v;
 }
+static inline void schema_enumerant_set_annotations(schema_enumerant_b b, schema_annotation_rlist src)
+{
+    capnp_set_list(&b.s, 1u, &src.l);
+}
 
 /* ---- struct Superclass (0xa9962a9ed0a4d7f8) ---- */
 
@@ -1533,6 +1589,10 @@ static inline schema_annotation_blist schema_method_init_annotations(schema_meth
     schema_annotation_blist v = {capnp_init_struct_list(&b.s, 1u, count, SCHEMA_ANNOTATION_DATA_WORDS, SCHEMA_ANNOTATION_PTR_COUNT)};
     return v;
 }
+static inline void schema_method_set_annotations(schema_method_b b, schema_annotation_rlist src)
+{
+    capnp_set_list(&b.s, 1u, &src.l);
+}
 
 static inline schema_brand_r schema_method_get_param_brand(schema_method_r r)
 {
@@ -1585,6 +1645,10 @@ static inline schema_node_parameter_blist schema_method_init_implicit_parameters
 {
     schema_node_parameter_blist v = {capnp_init_struct_list(&b.s, 4u, count, SCHEMA_NODE_PARAMETER_DATA_WORDS, SCHEMA_NODE_PARAMETER_PTR_COUNT)};
     return v;
+}
+static inline void schema_method_set_implicit_parameters(schema_method_b b, schema_node_parameter_rlist src)
+{
+    capnp_set_list(&b.s, 4u, &src.l);
 }
 
 /* ---- struct Type (0xd07378ede1f9cc60) ---- */
@@ -2077,6 +2141,10 @@ static inline schema_brand_scope_blist schema_brand_init_scopes(schema_brand_b b
     schema_brand_scope_blist v = {capnp_init_struct_list(&b.s, 0u, count, SCHEMA_BRAND_SCOPE_DATA_WORDS, SCHEMA_BRAND_SCOPE_PTR_COUNT)};
     return v;
 }
+static inline void schema_brand_set_scopes(schema_brand_b b, schema_brand_scope_rlist src)
+{
+    capnp_set_list(&b.s, 0u, &src.l);
+}
 
 /* ---- struct Brand.Scope (0xabd73485a9636bc9) ---- */
 
@@ -2146,6 +2214,11 @@ static inline schema_brand_binding_blist schema_brand_scope_init_bind(schema_bra
     capnp_write_which(&b.s, 4u, SCHEMA_BRAND_SCOPE_BIND);
     schema_brand_binding_blist v = {capnp_init_struct_list(&b.s, 0u, count, SCHEMA_BRAND_BINDING_DATA_WORDS, SCHEMA_BRAND_BINDING_PTR_COUNT)};
     return v;
+}
+static inline void schema_brand_scope_set_bind(schema_brand_scope_b b, schema_brand_binding_rlist src)
+{
+    capnp_write_which(&b.s, 4u, SCHEMA_BRAND_SCOPE_BIND);
+    capnp_set_list(&b.s, 0u, &src.l);
 }
 
 static inline void schema_brand_scope_set_inherit(schema_brand_scope_b b)
@@ -2699,6 +2772,10 @@ static inline schema_node_blist schema_code_generator_request_init_nodes(schema_
     schema_node_blist v = {capnp_init_struct_list(&b.s, 0u, count, SCHEMA_NODE_DATA_WORDS, SCHEMA_NODE_PTR_COUNT)};
     return v;
 }
+static inline void schema_code_generator_request_set_nodes(schema_code_generator_request_b b, schema_node_rlist src)
+{
+    capnp_set_list(&b.s, 0u, &src.l);
+}
 
 static inline schema_code_generator_request_requested_file_rlist schema_code_generator_request_get_requested_files(schema_code_generator_request_r r)
 {
@@ -2713,6 +2790,10 @@ static inline schema_code_generator_request_requested_file_blist schema_code_gen
 {
     schema_code_generator_request_requested_file_blist v = {capnp_init_struct_list(&b.s, 1u, count, SCHEMA_CODE_GENERATOR_REQUEST_REQUESTED_FILE_DATA_WORDS, SCHEMA_CODE_GENERATOR_REQUEST_REQUESTED_FILE_PTR_COUNT)};
     return v;
+}
+static inline void schema_code_generator_request_set_requested_files(schema_code_generator_request_b b, schema_code_generator_request_requested_file_rlist src)
+{
+    capnp_set_list(&b.s, 1u, &src.l);
 }
 
 static inline schema_capnp_version_r schema_code_generator_request_get_capnp_version(schema_code_generator_request_r r)
@@ -2747,6 +2828,10 @@ static inline schema_node_source_info_blist schema_code_generator_request_init_s
 {
     schema_node_source_info_blist v = {capnp_init_struct_list(&b.s, 3u, count, SCHEMA_NODE_SOURCE_INFO_DATA_WORDS, SCHEMA_NODE_SOURCE_INFO_PTR_COUNT)};
     return v;
+}
+static inline void schema_code_generator_request_set_source_info(schema_code_generator_request_b b, schema_node_source_info_rlist src)
+{
+    capnp_set_list(&b.s, 3u, &src.l);
 }
 
 /* ---- struct CodeGeneratorRequest.RequestedFile (0xcfea0eb02e810062) ---- */
@@ -2819,6 +2904,10 @@ static inline schema_code_generator_request_requested_file_import_blist schema_c
 {
     schema_code_generator_request_requested_file_import_blist v = {capnp_init_struct_list(&b.s, 1u, count, SCHEMA_CODE_GENERATOR_REQUEST_REQUESTED_FILE_IMPORT_DATA_WORDS, SCHEMA_CODE_GENERATOR_REQUEST_REQUESTED_FILE_IMPORT_PTR_COUNT)};
     return v;
+}
+static inline void schema_code_generator_request_requested_file_set_imports(schema_code_generator_request_requested_file_b b, schema_code_generator_request_requested_file_import_rlist src)
+{
+    capnp_set_list(&b.s, 1u, &src.l);
 }
 
 /* ---- struct CodeGeneratorRequest.RequestedFile.Import (0xae504193122357e5) ---- */

@@ -6,8 +6,12 @@
  * once, sessions that never called reported with a NULL state (their
  * number must equal --unopened=N), and it stops at the no-clients event
  * (or after --stop-after=N calls).  Exit 0 iff the counts are right.
+ * With a second Endpoint "tester" it also serves rpc_test's Tester.caps
+ * (tests/host/user/rpc_test.capnp): the Counter cap that came with the
+ * call is adopted and sent back twice with the results (capos_serve_give).
  */
 #include <capos/capos.h>
+#include <rpc_test.capnp.rpc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +80,26 @@ static int stats(void *ctx, capos_key_value_stats_params_r p,
 static const capos_key_value_server_t handlers = {
     .put = put, .get = get, .list = list, .stats = stats};
 
+/* Tester.caps: adopt the Counter, return it (a copy) as `c` and `other`. */
+static int caps(void *ctx, rpc_test_tester_caps_params_r p,
+                rpc_test_tester_caps_results_b r)
+{
+    struct capos_srv_call *c = ctx;
+    struct rpc_test_counter counter;
+
+    if (capos_take_rpc_test_counter(&c->req->in,
+                                    rpc_test_tester_caps_params_get_c(p),
+                                    &counter))
+        return capos_serve_fail(ctx, ERR_INVAL, "no Counter in the call");
+    rpc_test_tester_caps_results_set_c(r, capos_serve_give(ctx, counter.cap,
+                                                           XFER_COPY));
+    rpc_test_tester_caps_results_set_other(r, capos_serve_give(ctx, counter.cap,
+                                                               XFER_MOVE));
+    return ERR_OK;
+}
+
+static const rpc_test_tester_server_t tester = {.caps = caps};
+
 /* The record of session id (added if new; NULL if the table is full). */
 static void *record(uint64_t id)
 {
@@ -110,16 +134,14 @@ static void closed(struct capos_server *srv, uint32_t ep, uint64_t session,
 
 static bool on_no_clients(struct capos_server *srv, uint32_t ep)
 {
-    (void)srv;
     (void)ep;
-    no_clients++;
-    return true;
+    return ++no_clients >= srv->neps;     /* every endpoint without clients */
 }
 
 int main(int argc, char **argv)
 {
-    struct capos_endpoint ep;
-    struct capos_serve_ep eps[1];
+    struct capos_endpoint ep, tep;
+    struct capos_serve_ep eps[2];
     struct capos_server srv = {.eps = eps, .neps = 1, .opened = opened,
                                .closed = closed, .no_clients = on_no_clients};
     uint32_t open = 0;
@@ -133,6 +155,9 @@ int main(int argc, char **argv)
     if (capos_capset_get_endpoint("ep", &ep))
         return 2;
     eps[0] = (struct capos_serve_ep){ep.cap, capos_key_value_impl(&handlers)};
+    if (capos_capset_get_endpoint("tester", &tep) == ERR_OK)
+        eps[srv.neps++] = (struct capos_serve_ep){tep.cap,
+                                                  rpc_test_tester_impl(&tester)};
     err_t e = capos_serve(&srv);
     for (uint32_t i = 0; i < nseen; i++)
         open += seen[i].opened && !seen[i].closed;
@@ -143,5 +168,5 @@ int main(int argc, char **argv)
         return 1;
     if (stop_after)
         return 0;
-    return open || unopened != expect_unopened || no_clients != 1 ? 1 : 0;
+    return open || unopened != expect_unopened || no_clients != srv.neps ? 1 : 0;
 }

@@ -12,29 +12,81 @@
  * server goes on), then releases its facet: the last
  * one, so the server gets "no more clients" and exits 0.  A second
  * server stops after one call: a call after its exit is DISCONNECTED.
+ * Its second endpoint serves rpc_test's Tester: a capability sent with a
+ * call comes back twice with the results (adopted after an interface
+ * check on both sides).
  */
+#include <rpc_test.capnp.rpc.h>
+
 #include "t.h"
 
 #define NCLIENTS 4
 
 static CAPOS_REPLY(rep, 160);
 
-/* Spawn `what` ("server"/"calls"/...) with facet or endpoint cap. */
-static uint32_t start(const char *name, const char *binary, const char *arg,
-                      const char *cap_name, uint32_t cap, uint64_t iface,
-                      bool spawner)
+/* Spawn binary with console, cap (moved) and, if extra, one more grant. */
+static uint32_t start_with(const char *name, const char *binary,
+                           const char *arg, const char *cap_name, uint32_t cap,
+                           uint64_t iface, const struct capos_spawn_grant *extra)
 {
     uint32_t h = 0;
     struct capos_spawn_grant g[3] = {
         {"console", t_cap("console"), CAPOS_CONSOLE_INTERFACE_ID, XFER_COPY},
         {cap_name, cap, iface, XFER_MOVE},
-        {"spawner", t_cap("spawner"), CAPOS_PROCESS_SPAWNER_INTERFACE_ID,
-         XFER_COPY},
     };
+    if (extra)
+        g[2] = *extra;
     const char *args[] = {arg};
     CHECK_EQ(capos_spawner_spawn_args(t_cap("spawner"), name, binary, g,
-                                      spawner ? 3 : 2, args, 1, &h), ERR_OK);
+                                      extra ? 3 : 2, args, 1, &h), ERR_OK);
     return h;
+}
+
+/* start_with, the extra grant being the spawner if asked. */
+static uint32_t start(const char *name, const char *binary, const char *arg,
+                      const char *cap_name, uint32_t cap, uint64_t iface,
+                      bool spawner)
+{
+    const struct capos_spawn_grant sp = {"spawner", t_cap("spawner"),
+                                         CAPOS_PROCESS_SPAWNER_INTERFACE_ID,
+                                         XFER_COPY};
+    return start_with(name, binary, arg, cap_name, cap, iface,
+                      spawner ? &sp : NULL);
+}
+
+/* Tester.caps: a Counter facet goes to the server and comes back twice. */
+static void caps_round_trip(struct capos_endpoint tester_ep,
+                            struct capos_process_spawner sp)
+{
+    struct capos_endpoint other = {0};
+    struct capos_client_endpoint f = {0}, t = {0};
+    struct rpc_test_counter a = {0}, b = {0};
+    struct capos_key_value wrong = {0};
+
+    CHECK_EQ(capos_process_spawner_new_endpoint(sp, &other, NULL), ERR_OK);
+    CHECK_EQ(capos_endpoint_make_client(other, RPC_TEST_COUNTER_INTERFACE_ID,
+                                        &f, NULL), ERR_OK);
+    CHECK_EQ(capos_endpoint_make_client(tester_ep, RPC_TEST_TESTER_INTERFACE_ID,
+                                        &t, NULL), ERR_OK);
+    struct rpc_test_tester tst = CAPOS_HANDLE(rpc_test_tester, t.cap);
+    CHECK_EQ(rpc_test_tester_caps(tst, CAPOS_HANDLE(rpc_test_counter, f.cap),
+                                  3, &a, &b, &rep), ERR_OK);
+    CHECK(a.cap != 0 && b.cap != 0 && a.cap != b.cap);
+    /* A cap of another interface (a KeyValue facet) is refused by the
+     * server's adoption check. */
+    CHECK_EQ(capos_endpoint_make_client(other, CAPOS_KEY_VALUE_INTERFACE_ID,
+                                        (struct capos_client_endpoint *)&wrong,
+                                        NULL), ERR_OK);
+    CHECK_EQ(rpc_test_tester_caps(tst, CAPOS_HANDLE(rpc_test_counter,
+                                                    wrong.cap), 3, &a, &b,
+                                  &rep), ERR_INVAL);
+    CHECK(!strcmp(capos_reply_message(&rep), "no Counter in the call"));
+    CHECK_EQ(capos_release(wrong.cap), ERR_OK);
+    CHECK_EQ(capos_release(a.cap), ERR_OK);
+    CHECK_EQ(capos_release(b.cap), ERR_OK);
+    CHECK_EQ(capos_release(f.cap), ERR_OK);
+    CHECK_EQ(capos_release(t.cap), ERR_OK);   /* tester's last facet */
+    CHECK_EQ(capos_release(other.cap), ERR_OK);
 }
 
 static int64_t finish(uint32_t h)
@@ -120,16 +172,21 @@ static void after_exit(struct capos_process_spawner sp)
 int main(void)
 {
     struct capos_process_spawner sp;
-    struct capos_endpoint ep = {0};
+    struct capos_endpoint ep = {0}, tep = {0};
     struct capos_key_value f[NCLIENTS + 4];
     uint32_t h[NCLIENTS];
 
     CHECK_EQ(capos_capset_get_process_spawner("spawner", &sp), ERR_OK);
     CHECK_EQ(capos_process_spawner_new_endpoint(sp, &ep, NULL), ERR_OK);
+    CHECK_EQ(capos_process_spawner_new_endpoint(sp, &tep, NULL), ERR_OK);
     for (uint32_t i = 0; i < NCLIENTS + 4; i++)
         f[i] = facet(ep);
-    uint32_t server = start("server", "serve_server", "--unopened=1", "ep",
-                            ep.cap, CAPOS_ENDPOINT_INTERFACE_ID, false);
+    const struct capos_spawn_grant tg = {"tester", tep.cap,
+                                         CAPOS_ENDPOINT_INTERFACE_ID, XFER_COPY};
+    uint32_t server = start_with("server", "serve_server", "--unopened=1", "ep",
+                                 ep.cap, CAPOS_ENDPOINT_INTERFACE_ID, &tg);
+    caps_round_trip(tep, sp);
+    CHECK_EQ(capos_release(tep.cap), ERR_OK);  /* only the server has it now */
     CHECK_EQ(capos_release(f[NCLIENTS + 3].cap), ERR_OK);   /* never calls */
     for (uint32_t i = 0; i < NCLIENTS; i++)
         h[i] = start("client", "serve_client", "calls", "kv", f[i].cap,

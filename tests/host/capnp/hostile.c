@@ -6,6 +6,8 @@
 #include <capnp/capnp.h>
 #include <common/test.h>
 
+#include <string.h>
+
 /* Pointer words, as on the wire. */
 #define S(off, dw, pw) (((uint64_t)(pw) << 48) | ((uint64_t)(dw) << 32) | \
                         ((uint32_t)((uint32_t)(off) << 2)))
@@ -78,10 +80,21 @@ TEST(hostile_segment_count_huge)
     struct capnp_msg m;
     frame((const uint32_t[]){0xffffffffu}, 1);
     EXPECT_EQ(capnp_msg_init(&m, buf, 256, NULL), CAPNP_E_TOO_MANY_SEGMENTS);
-    frame((const uint32_t[]){CAPNP_MSG_MAX_SEGS}, 1);
+    frame((const uint32_t[]){CAPNP_FRAMED_MAX_SEGS}, 1);
     EXPECT_EQ(capnp_msg_init(&m, buf, 256, NULL), CAPNP_E_TOO_MANY_SEGMENTS);
-    frame((const uint32_t[]){CAPNP_MSG_MAX_SEGS - 1}, 1);
+    /* the table of 1024 segments does not fit in 256 bytes */
+    frame((const uint32_t[]){CAPNP_FRAMED_MAX_SEGS - 1}, 1);
+    EXPECT_EQ(capnp_msg_init(&m, buf, 256, NULL), CAPNP_E_TRUNCATED_HEADER);
+    frame((const uint32_t[]){CAPNP_MSG_MAX_SEGS}, 1);
     EXPECT_EQ(capnp_msg_init(&m, buf, 256, NULL), CAPNP_OK);
+    EXPECT_EQ(m.nsegs, CAPNP_MSG_MAX_SEGS + 1);
+    /* a caller's store is a hard limit */
+    {
+        struct capnp_seg st[4];
+        struct capnp_read_opts o = {.seg_store = st, .seg_store_len = 4};
+        frame((const uint32_t[]){4}, 1);
+        EXPECT_EQ(capnp_msg_init(&m, buf, 256, &o), CAPNP_E_TOO_MANY_SEGMENTS);
+    }
 }
 
 TEST(hostile_segment_sizes_exceed_buffer)
@@ -367,4 +380,40 @@ TEST(hostile_error_names_distinct)
     EXPECT_TRUE(__builtin_strcmp(capnp_errname(CAPNP_E_CAP_INDEX),
                                  "CAP_INDEX") == 0);
     EXPECT_TRUE(__builtin_strcmp(capnp_strerror(CAPNP_E__COUNT), "?") == 0);
+}
+
+/* Table mode (more segments than the inline store): segment sizes come
+ * from the buffer's table; every segment is found, a missing one is
+ * FAR_SEGMENT, a pad past a segment FAR_OUT_OF_BOUNDS. */
+TEST(hostile_table_mode_far_pointers)
+{
+    static _Alignas(8) uint8_t big[8 + 40 * 4 + 40 * 8];
+    uint32_t n = 40, hdr = (n / 2 + 1) * 8;
+    uint64_t *w = (uint64_t *)(void *)(big + hdr);
+    struct capnp_msg m;
+    struct capnp_struct s;
+
+    memset(big, 0, sizeof big);
+    n = 39;
+    memcpy(big, &n, 4);
+    for (uint32_t i = 0; i < 40; i++) {
+        uint32_t one = 1;
+        memcpy(big + 4 + 4 * i, &one, 4);
+    }
+    /* seg0: root = far to seg 37 word 0; seg37: struct pad (0 dw, 0 pw) */
+    w[0] = F(0, 0, 37);
+    w[37] = S(-1, 0, 0);
+    ASSERT_EQ(capnp_msg_init(&m, big, sizeof big, NULL), CAPNP_OK);
+    EXPECT_EQ(m.stride, 3);
+    s = capnp_msg_root(&m);
+    EXPECT_EQ(capnp_msg_error(&m), CAPNP_OK);
+    EXPECT_TRUE(s.seg_words == w + 37);
+    w[0] = F(0, 0, 40);
+    ASSERT_EQ(capnp_msg_init(&m, big, sizeof big, NULL), CAPNP_OK);
+    capnp_msg_root(&m);
+    EXPECT_EQ(capnp_msg_error(&m), CAPNP_E_FAR_SEGMENT);
+    w[0] = F(0, 1, 38);
+    ASSERT_EQ(capnp_msg_init(&m, big, sizeof big, NULL), CAPNP_OK);
+    capnp_msg_root(&m);
+    EXPECT_EQ(capnp_msg_error(&m), CAPNP_E_FAR_OUT_OF_BOUNDS);
 }

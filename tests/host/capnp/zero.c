@@ -216,3 +216,29 @@ TEST(zero_far_and_double_far)
     EXPECT_TRUE(clean(&b));
     EXPECT_EQ(seg1[0] | seg1[1], 0u);
 }
+
+/* Zeroing follows at most CAPNP_DEFAULT_NESTING levels: a hand-built chain
+ * deeper than that records NESTING_LIMIT (the rest stays zeroed up to the
+ * limit); a chain within it is zeroed completely. */
+TEST(zero_nesting_limit)
+{
+    struct capnp_builder b;
+    struct capnp_struct_builder r, s;
+
+    for (int depth = CAPNP_DEFAULT_NESTING - 1; depth <= CAPNP_DEFAULT_NESTING + 5;
+         depth += 6) {
+        r = start(&b, 512);
+        s = r;
+        for (int i = 0; i < depth; i++)
+            s = capnp_init_struct(&s, 0, 0, 1);
+        capnp_set_text(&s, 0, marks(8), 8);
+        EXPECT_FALSE(clean(&b));
+        capnp_init_struct(&r, 0, 0, 1);
+        if (depth < CAPNP_DEFAULT_NESTING) {
+            EXPECT_EQ(capnp_builder_error(&b), CAPNP_OK);
+            EXPECT_TRUE(clean(&b));
+        } else {
+            EXPECT_EQ(capnp_builder_error(&b), CAPNP_E_NESTING_LIMIT);
+        }
+    }
+}

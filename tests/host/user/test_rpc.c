@@ -392,6 +392,15 @@ TEST(rpc_caps_in_params_and_results)
     EXPECT_EQ(rpc_test_tester_caps(tt_, c, 1, &got, &other, NULL), ERR_WRONGTYPE);
     EXPECT_EQ(got.cap, 0);
     EXPECT_EQ(nreleased, 2);
+    /* Malformed results with caps: BADFORMAT, nothing adopted, both
+     * delivered caps released. */
+    nreleased = 0;
+    bad_iface = false;
+    garbage = true;
+    EXPECT_EQ(rpc_test_tester_caps(tt_, c, 1, &got, &other, NULL),
+              ERR_BADFORMAT);
+    EXPECT_EQ(got.cap, 0);
+    EXPECT_EQ(nreleased, 2);
 }
 
 TEST(rpc_hostile_results_and_async)

@@ -16,8 +16,9 @@
  * the struct's data section reads as its default (schema evolution), and a
  * pointer beyond the pointer section reads as null.  Pointer getters check
  * everything (bounds, far pointers, list sizes, cap indices, limits) and on
- * failure return an empty view (all fields read as defaults) and record the
- * FIRST error in the message (sticky).  Check capnp_msg_error() once after
+ * failure return the caller's default (as for a null pointer; an empty
+ * view when there is none) and record the FIRST error in the message
+ * (sticky).  Check capnp_msg_error() once after
  * reading, or after any read that matters.  Reading never faults, never
  * loops forever and never touches memory outside the segments.
  *
@@ -27,7 +28,8 @@
  * far (or double-far) pointers.  Views: `struct capnp_struct_builder`,
  * `struct capnp_list_builder`, `struct capnp_ptr_builder`.  Errors are also
  * sticky (capnp_builder_error()); a failed init returns an empty builder
- * view whose setters do nothing.
+ * view whose setters do nothing.  A setter that replaces a pointer zeroes
+ * the object it pointed to (zero.c).
  *
  * Field offsets passed to the scalar accessors are in units of the field's
  * own size, exactly the schema's `slot.offset` (bool: bit index; u16: index
@@ -81,7 +83,8 @@
     X(LIST_TOO_LONG, "list too long for the wire format")                    \
     X(FIELD_RANGE, "builder field outside the struct's sections")            \
     X(BAD_ARG, "invalid argument")                                           \
-    X(BUFFER_TOO_SMALL, "output buffer too small")
+    X(BUFFER_TOO_SMALL, "output buffer too small")                         \
+    X(PACKED_TRUNCATED, "packed input ends inside a word or run")
 
 enum capnp_err {
 #define CAPNP__ENUM(name, msg) CAPNP_E_##name,
@@ -122,7 +125,8 @@ enum capnp_ptr_kind {
 
 #define CAPNP_CAP_NULL UINT32_MAX     /* capability getter: null pointer */
 #define CAPNP_MSG_MAX_SEGS 16         /* inline segment slots of a msg */
-#define CAPNP_BUILDER_MAX_SEGS 16     /* segments of one builder */
+#define CAPNP_FRAMED_MAX_SEGS 1024    /* framed default: more need seg_store */
+#define CAPNP_BUILDER_MAX_SEGS 16     /* inline segments of one builder */
 #define CAPNP_DEFAULT_TRAVERSAL (8u * 1024 * 1024) /* words, as C++ */
 #define CAPNP_DEFAULT_NESTING 64
 #define CAPNP_LIST_MAX_COUNT ((1u << 29) - 1) /* 29-bit count field */
@@ -141,15 +145,28 @@ struct capnp_read_opts {
     int32_t nesting_limit;    /* 0 = CAPNP_DEFAULT_NESTING */
     uint32_t cap_count;       /* length of the message's capability table */
     uint32_t flags;           /* CAPNP_READ_* */
-    /* Optional storage for more than CAPNP_MSG_MAX_SEGS segments. */
+    /* Optional storage for the segment table: with it, up to
+     * seg_store_len segments, each found in O(1).  Without it, up to
+     * CAPNP_MSG_MAX_SEGS in O(1), and framed messages of up to
+     * CAPNP_FRAMED_MAX_SEGS segments through the buffer's own table
+     * (a far pointer then scans at most count/16 table entries). */
     struct capnp_seg *seg_store;
     uint32_t seg_store_len;
 };
 #define CAPNP_READ_NO_FAR 1u /* reject far pointers (kernel policy) */
 
-/* One message being read.  Must not move while views of it exist. */
+struct capnp_bseg;
+
+/* One message being read.  Must not move while views of it exist.
+ * Segment i is found (capnp_msg_segment) in segs[i], or in the builder
+ * `bld` (more than 16 of its segments), or - framed messages with more
+ * segments than the inline store - from checkpoint store[i / stride] and
+ * the sizes in `table`. */
 struct capnp_msg {
     const struct capnp_seg *segs; /* segment array (store or caller's) */
+    const struct capnp_builder *bld; /* builder read live, or NULL */
+    const uint8_t *table;         /* framed u32 sizes, with stride != 0 */
+    uint32_t stride;              /* 0, or segments per checkpoint */
     uint32_t nsegs;
     uint32_t cap_count;           /* cap indices must be < this */
     uint64_t traversal_left;      /* words still allowed to be visited */
@@ -163,19 +180,21 @@ struct capnp_msg {
 /* A struct view.  A zeroed value is a valid empty (all-default) struct. */
 struct capnp_struct {
     struct capnp_msg *msg;
-    const struct capnp_seg *seg;
+    const uint64_t *seg_words; /* the segment holding the struct */
     const uint8_t *data;
     const uint64_t *ptrs;
+    uint32_t seg_nwords;
     uint32_t data_bytes;
-    uint16_t nptrs;
     int32_t depth; /* nesting budget left for pointers read from here */
+    uint16_t nptrs;
 };
 
 /* A list view.  Element i starts at bit i*step_bits from `start`. */
 struct capnp_list {
     struct capnp_msg *msg;
-    const struct capnp_seg *seg;
+    const uint64_t *seg_words;
     const uint8_t *start;
+    uint32_t seg_nwords;
     uint32_t count;
     uint32_t step_bits;  /* bits per element (data + pointers) */
     uint32_t data_bits;  /* data bits per element */
@@ -187,8 +206,9 @@ struct capnp_list {
 /* A pointer slot (AnyPointer, list-of-pointers element, generic walks). */
 struct capnp_ptr {
     struct capnp_msg *msg;
-    const struct capnp_seg *seg;
+    const uint64_t *seg_words;
     const uint64_t *p; /* NULL: absent, reads as null */
+    uint32_t seg_nwords;
     int32_t depth;
 };
 
@@ -223,6 +243,9 @@ enum capnp_err capnp_msg_init_segments(struct capnp_msg *msg,
                                        const struct capnp_seg *segs,
                                        uint32_t nsegs,
                                        const struct capnp_read_opts *opts);
+/* Segment `id` of msg into *out; false if there is no such segment. */
+bool capnp_msg_segment(const struct capnp_msg *msg, uint32_t id,
+                       struct capnp_seg *out);
 /* First error recorded while reading (CAPNP_OK if none). */
 static inline enum capnp_err capnp_msg_error(const struct capnp_msg *msg)
 {
@@ -243,19 +266,20 @@ struct capnp_struct capnp_msg_root(struct capnp_msg *msg);
 
 /* Kind of the pointer in a slot, following far pointers. */
 enum capnp_ptr_kind capnp_ptr_kind(const struct capnp_ptr *p);
-/* Struct at a slot; null slot -> `def` (a flat default message whose word 0
- * is the root pointer; NULL = empty struct). */
+/* Struct at a slot; null or invalid slot -> `def` (a flat default message
+ * whose word 0 is the root pointer; NULL = empty struct). */
 struct capnp_struct capnp_ptr_read_struct(const struct capnp_ptr *p,
                                           const struct capnp_seg *def);
 /* List at a slot, checked against `expect` (CAPNP_ELEM_ANY: no check);
- * null slot -> `def` (as above; NULL = empty list). */
+ * null or invalid slot -> `def` (as above; NULL = empty list). */
 struct capnp_list capnp_ptr_read_list(const struct capnp_ptr *p,
                                       enum capnp_elem expect,
                                       const struct capnp_seg *def);
-/* Text at a slot (NUL-checked); null -> def (def.str NULL -> ""). */
+/* Text at a slot (NUL-checked); null or invalid -> def (def.str NULL ->
+ * ""). */
 struct capnp_text capnp_ptr_read_text(const struct capnp_ptr *p,
                                       struct capnp_text def);
-/* Data at a slot; null -> def. */
+/* Data at a slot; null or invalid -> def. */
 struct capnp_data capnp_ptr_read_data(const struct capnp_ptr *p,
                                       struct capnp_data def);
 /* Capability index at a slot (checked < cap_count); CAPNP_CAP_NULL if null
@@ -266,7 +290,8 @@ uint32_t capnp_ptr_read_cap(const struct capnp_ptr *p);
 static inline struct capnp_ptr capnp_struct_ptr(const struct capnp_struct *s,
                                                 uint32_t i)
 {
-    struct capnp_ptr p = {s->msg, s->seg, NULL, s->depth};
+    struct capnp_ptr p = {s->msg, s->seg_words, NULL, s->seg_nwords,
+                          s->depth};
     if (i < s->nptrs)
         p.p = s->ptrs + i;
     return p;
@@ -277,7 +302,8 @@ static inline struct capnp_ptr capnp_struct_ptr(const struct capnp_struct *s,
 static inline struct capnp_ptr capnp_list_ptr(const struct capnp_list *l,
                                               uint32_t i)
 {
-    struct capnp_ptr p = {l->msg, l->seg, NULL, l->depth};
+    struct capnp_ptr p = {l->msg, l->seg_words, NULL, l->seg_nwords,
+                          l->depth};
     if (i < l->count && l->nptrs > 0)
         p.p = (const uint64_t *)(const void *)(l->start +
               (((uint64_t)i * l->step_bits + l->data_bits) >> 3));
@@ -405,7 +431,8 @@ static inline struct capnp_struct capnp_list_struct(const struct capnp_list *l,
     if (i >= l->count || l->elem == CAPNP_ELEM_BIT)
         return s;
     s.msg = l->msg;
-    s.seg = l->seg;
+    s.seg_words = l->seg_words;
+    s.seg_nwords = l->seg_nwords;
     s.data = l->start + (((uint64_t)i * l->step_bits) >> 3);
     s.ptrs = (const uint64_t *)(const void *)(s.data + (l->data_bits >> 3));
     s.data_bytes = l->data_bits >> 3;
@@ -423,14 +450,18 @@ struct capnp_bseg {
     uint32_t used;
 };
 
-/* A message being built into caller-provided memory. */
+/* A message being built into caller-provided memory.  Segments 0..15 are
+ * described in segs[], any further ones in the caller's ext[] (see
+ * capnp_builder_set_seg_store); a builder may be copied. */
 struct capnp_builder {
     struct capnp_bseg segs[CAPNP_BUILDER_MAX_SEGS];
     uint32_t nsegs;
+    uint32_t segs_max;         /* 16 + capacity of ext[] */
     uint32_t ncaps;        /* entries appended to the cap table */
     uint32_t caps_max;
     uint64_t *caps;        /* caller's capability table (may be NULL) */
     enum capnp_err err;    /* first error, sticky */
+    struct capnp_bseg *ext; /* segments 16.. (caller's store), or NULL */
 };
 
 /* A struct under construction.  Zeroed = empty; setters then fail. */
@@ -470,6 +501,14 @@ void capnp_builder_init(struct capnp_builder *b, uint64_t *words,
  * MISALIGNED if `words` is not 8-byte aligned. */
 enum capnp_err capnp_builder_add_segment(struct capnp_builder *b,
                                          uint64_t *words, uint32_t nwords);
+/* Describe segments CAPNP_BUILDER_MAX_SEGS.. in store[n] (n more segments
+ * may be added); descriptors already in an earlier store are copied.
+ * BAD_ARG if store is NULL or n is too small for the segments given.  The
+ * store must outlive the builder (and readers made over it by
+ * capnp_msg_init_builder). */
+enum capnp_err capnp_builder_set_seg_store(struct capnp_builder *b,
+                                           struct capnp_bseg *store,
+                                           uint32_t n);
 /* Give the capability table that capnp_ptr_set_cap() appends to. */
 void capnp_builder_set_cap_table(struct capnp_builder *b, uint64_t *table,
                                  uint32_t max);
@@ -503,7 +542,36 @@ size_t capnp_builder_write_table(const struct capnp_builder *b, void *out,
  * segment is in use. */
 const uint64_t *capnp_builder_flat(const struct capnp_builder *b,
                                    uint32_t *nwords);
-/* Read a builder's current content in place (no copy). */
+/* ---- packed encoding (packed.c) ---- */
+
+/* Worst-case packed size in bytes of n words. */
+size_t capnp_packed_bound(size_t nwords);
+/* Pack words[nwords] into out[len]; *written = bytes (0 on error);
+ * BUFFER_TOO_SMALL if it does not fit (capnp_packed_bound always fits). */
+enum capnp_err capnp_pack(const uint64_t *words, size_t nwords, void *out,
+                          size_t len, size_t *written);
+/* capnp_builder_serialize, packed (byte-identical to the reference's
+ * writePackedMessage); bound: capnp_packed_bound(capnp_builder_size/8). */
+enum capnp_err capnp_builder_serialize_packed(const struct capnp_builder *b,
+                                              void *out, size_t len,
+                                              size_t *written);
+/* Unpack in[len] (hostile) into out[out_words]; *nwords = words written.
+ * PACKED_TRUNCATED if the input ends inside a word, a count or a raw run;
+ * BUFFER_TOO_SMALL if the output would exceed out_words (the bound on a
+ * zero run's amplification).  On error *nwords is unchanged and out holds
+ * a partial result. */
+enum capnp_err capnp_unpack(const void *in, size_t len, uint64_t *out,
+                            size_t out_words, size_t *nwords);
+/* Unpack a packed framed message into out[out_words] and capnp_msg_init()
+ * it; the unpack errors above or capnp_msg_init's. */
+enum capnp_err capnp_msg_init_packed(struct capnp_msg *msg, const void *in,
+                                     size_t len, uint64_t *out,
+                                     size_t out_words,
+                                     const struct capnp_read_opts *opts);
+
+/* Read a builder's current content in place (the words are not copied; up
+ * to CAPNP_MSG_MAX_SEGS segments the sizes are a snapshot, beyond that
+ * they are read live from the builder's segment store). */
 enum capnp_err capnp_msg_init_builder(struct capnp_msg *msg,
                                       const struct capnp_builder *b,
                                       const struct capnp_read_opts *opts);
@@ -583,6 +651,8 @@ void capnp_set_cap(const struct capnp_struct_builder *sb, uint32_t i,
                    uint64_t handle);
 void capnp_set_struct(const struct capnp_struct_builder *sb, uint32_t i,
                       const struct capnp_struct *src);
+void capnp_set_list(const struct capnp_struct_builder *sb, uint32_t i,
+                    const struct capnp_list *src);
 
 /* Struct builder -> struct view, read with the given msg (e.g. one made by
  * capnp_msg_init_builder over the same builder). */

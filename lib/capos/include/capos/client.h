@@ -81,14 +81,17 @@ struct capnp_builder *capos_reply_begin(struct capos_reply *r);
  * entry makes capos_reply_submit fail with ERR_RANGE. */
 uint32_t capos_reply_cap(struct capos_reply *r, uint32_t cap, uint32_t mode);
 
-/* Frame the params and queue a CALL of `method` on cap, stating
+/* Frame the params and queue a CALL of `method` on cap, offering at most
+ * result_words of the buffer for results (0: all the rest; the stubs give
+ * a bound for results without pointers, so kernels and servers size their
+ * result arenas small; never below CAPOS_REPLY_MIN_RESULT_WORDS), stating
  * interface iface (the kernel refuses the call with ERR_WRONGTYPE if the
  * cap serves another one).  ERR_TOOSMALL if the params do not fit the
  * buffer (leaving fewer than CAPOS_REPLY_MIN_RESULT_WORDS for results),
  * ERR_RANGE for more than RING_MAX_XFER capabilities, ERR_BADFORMAT for
  * another builder error, ERR_FULL if too many calls are in flight. */
 err_t capos_reply_submit(struct capos_reply *r, uint32_t cap, uint64_t iface,
-                         uint16_t method);
+                         uint16_t method, uint32_t result_words);
 
 /* Wait for the completion of the submitted call (ERR_INVAL if none);
  * ring errors (ERR_FAULT, ERR_TIMEOUT) as capos_ring_wait.  The call's
@@ -113,7 +116,7 @@ err_t capos_reply_take(struct capos_reply *r, uint32_t index, uint64_t iface,
                        bool only, uint32_t *cap);
 
 /* Finish decoding: ERR_BADFORMAT if reading the results hit an error
- * (else e), and release every result cap not adopted. */
+ * (whatever e is), else e; release every result cap not adopted. */
 err_t capos_reply_end(struct capos_reply *r, err_t e);
 
 /* The server's exception message of the last call ("" if none). */

@@ -37,3 +37,42 @@ struct Manifest {
   version @1 :UInt32;
   services @2 :List(Service);
 }
+
+enum Kind {
+  alpha @0;
+  beta @1;
+  gamma @2;
+}
+
+struct Inner {
+  id @0 :UInt32;
+  name @1 :Text;
+}
+
+# TestAllTypes-like: every scalar type, text, data, a struct, an enum and
+# lists of each.
+struct AllTypes {
+  b @0 :Bool;
+  i8 @1 :Int8;
+  i16 @2 :Int16;
+  i32 @3 :Int32;
+  i64 @4 :Int64;
+  u8 @5 :UInt8;
+  u16 @6 :UInt16;
+  u32 @7 :UInt32;
+  u64 @8 :UInt64;
+  f32 @9 :Float32;
+  f64 @10 :Float64;
+  text @11 :Text;
+  data @12 :Data;
+  inner @13 :Inner;
+  kind @14 :Kind;
+  boolList @15 :List(Bool);
+  i32List @16 :List(Int32);
+  u64List @17 :List(UInt64);
+  f64List @18 :List(Float64);
+  textList @19 :List(Text);
+  dataList @20 :List(Data);
+  innerList @21 :List(Inner);
+  kindList @22 :List(Kind);
+}

@@ -15,6 +15,7 @@ extern "C" {
 #define BENCH_POINTS 1000
 #define BENCH_SERVICES 8
 #define BENCH_CAPS 4
+#define BENCH_ALL_TEXT "all types, one message"
 
 extern const char *const bench_service_names[BENCH_SERVICES];
 extern const char *const bench_binaries[BENCH_SERVICES];
@@ -26,6 +27,8 @@ size_t c_points_build(void *out, size_t len, uint32_t seed);
 uint64_t c_points_read(const void *buf, size_t len);
 size_t c_manifest_build(void *out, size_t len, uint32_t seed);
 uint64_t c_manifest_read(const void *buf, size_t len);
+size_t c_all_build(void *out, size_t len, uint32_t seed);
+uint64_t c_all_read(const void *buf, size_t len);
 
 #ifdef __cplusplus
 }
