@@ -261,12 +261,19 @@ def main():
     check("binary garbage, then the shell still works",
           c.expect(r"^still here$") is not None)
 
+    # A Ctrl-C storm: each one ends a line or is kept; nothing piles up.
+    c.send("\x03" * 200)
+    c.send("echo after the storm\r")
+    check("ctrl-c storm, then the shell still works",
+          c.expect(r"^after the storm$") is not None)
+
     c.send("exit\r")
     check("exit ends the session",
           c.expect(r"term: session ended \(exit code 0\)") is not None and
           c.expect(r"capOS: PASS init") is not None)
     rc = c.close()
     check("QEMU stops with success", rc == 33, "status %s" % rc)
+    print("interactive run took %.1f s" % (time.time() - c.start))
     print("%d passed, %d failed" % (results.count(True), results.count(False)))
     return 0 if all(results) else 1
 
