@@ -21,11 +21,11 @@ $(eval $(call user_program,hello,user/shell/hello.c user/term/tsclient.c))
 
 # ---- the interactive system (system/shell.capnp) ---------------------------
 SHELL_MANIFEST := $(BUILD)/manifest-shell.bin
-$(SHELL_MANIFEST): system/shell.capnp schema/capos.capnp $(USER_OUT)/init.elf \
+$(SHELL_MANIFEST): system/shell.capnp schema/capos.capnp $(GEN_IDS) $(USER_OUT)/init.elf \
         $(USER_OUT)/term.elf $(USER_OUT)/shell.elf $(USER_OUT)/hello.elf \
         $(USER_OUT)/demo/kvstore.elf
 	@echo "  CAPNP   $@"
-	$(Q)capnp eval -b -I$(BUILD) system/shell.capnp manifest > $@.tmp && mv $@.tmp $@
+	$(Q)capnp eval -b -I$(BUILD) -I$(BUILD)/gen system/shell.capnp manifest > $@.tmp && mv $@.tmp $@
 all: $(SHELL_MANIFEST)
 
 # Boot to the shell prompt (serial on this terminal; leave with Ctrl-a x).

@@ -146,9 +146,13 @@ interface VirtualMemory @0xc14155ea5afc726c {
 # Server side of an IPC endpoint.  RECV and RETURN are ring opcodes on this
 # capability (abi/ring.h), not methods; CALL on it invokes the methods below.
 interface Endpoint @0xd2ad96124f979c7f {
-  makeClient @0 () -> (client :ClientEndpoint);
-  # Mint a client facet that can only CALL this endpoint.
-  # errors: QUOTA, REVOKED.
+  makeClient @0 (interfaceId :UInt64) -> (client :ClientEndpoint);
+  # Mint a client facet (one session) that can only CALL this endpoint.
+  # `interfaceId` is the interface the server serves through it (0: none
+  # stated): the facet's cap-table and CapSet entries carry it, and a CALL
+  # stating another interface fails with WRONGTYPE before it is queued.
+  # errors: INVAL (interfaceId is a kernel object's interface), NOMEM,
+  # QUOTA, REVOKED.
   pending @1 () -> (count :UInt32);
   # Pending calls not yet received.  errors: none.
   revokeClients @2 () -> ();
@@ -430,7 +434,18 @@ struct CapGrant @0xc9f9ac6438a69115 {
       export @4 :Text;
     }
     clientOf @5 :Text;              # client facet of an own endpoint grant
+    device @6 :DeviceMatch;         # a PciDevice open of this function
   }
+}
+
+# Which PCI function a device grant opens (interfaceId must be
+# PciDevice's).  The kernel (test mode) or init (through its own
+# DeviceManager grant) opens it for the service; a function has one open
+# at a time, so two services cannot both be granted it.
+struct DeviceMatch @0x8e16888242106eef {
+  vendorId @0 :UInt16;
+  deviceId @1 :UInt16;
+  index @2 :UInt32;                 # 0 = the first function with these ids
 }
 
 # A capability a service offers to later services.
@@ -506,10 +521,11 @@ interface KeyValue @0x8c1fbf3213d3a8cb {
   # Remove `key`.  errors: INVAL (bad key), NOTFOUND.
   list @3 () -> (keys :List(Text));
   # Every key, in insertion order.  errors: none.
-  shutdown @4 () -> (served :UInt32);
-  # Stop the server after this answer; `served` counts the calls it
-  # answered.  Accepted only on the server's admin endpoint; errors: PERM
-  # (called through the ordinary KeyValue endpoint).
+  stats @4 () -> (served :UInt32, sessions :UInt32);
+  # Calls answered so far and sessions open now.  Accepted only on the
+  # server's admin endpoint; errors: PERM (called through the ordinary
+  # KeyValue endpoint).  (The server stops by itself once no client facet
+  # is left: there is no shutdown method.)
   putShared @5 (key :Text, value :MemoryObject, size :UInt64)
       -> (checksum :UInt64);
   # Store a large value without copying it: the server maps `value`

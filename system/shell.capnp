@@ -12,6 +12,7 @@
 @0xe5b5f7781879e332;
 
 using C = import "../schema/capos.capnp";
+using Id = import "/capos.ids.capnp";  # interface ids by name (generated)
 
 const manifest :C.SystemManifest = (
   schemaVersion = 1,
@@ -26,32 +27,32 @@ const manifest :C.SystemManifest = (
       name = "init",
       binary = "init",
       grants = [
-        (name = "console", interfaceId = 0xf8cb04023b505d3c,
+        (name = "console", interfaceId = Id.console,
          source = (kernel = console)),
-        (name = "timer", interfaceId = 0xa03d7b66888723e2,
+        (name = "timer", interfaceId = Id.timer,
          source = (kernel = timer)),
-        (name = "boot", interfaceId = 0xcc0905ade4cdc3d4,
+        (name = "boot", interfaceId = Id.bootPackage,
          source = (kernel = bootPackage)),
-        (name = "caps", interfaceId = 0xa7bc30f1f1780804,
+        (name = "caps", interfaceId = Id.capabilityManager,
          source = (kernel = capabilityManager)),
-        (name = "spawner", interfaceId = 0x86700d247e7b0a5d,
+        (name = "spawner", interfaceId = Id.processSpawner,
          source = (kernel = processSpawner)),
-        (name = "serial", interfaceId = 0xf6a3862e986ef92b,
+        (name = "serial", interfaceId = Id.serial,
          source = (kernel = serial)),
       ],
     ),
     services = [
       (name = "term", binary = "term",
        grants = [
-         (name = "serial", interfaceId = 0xf6a3862e986ef92b,
+         (name = "serial", interfaceId = Id.serial,
           source = (kernel = serial)),
-         (name = "term", interfaceId = 0xd2ad96124f979c7f,
+         (name = "term", interfaceId = Id.endpoint,
           source = (kernel = endpoint)),
-         (name = "spawner", interfaceId = 0x86700d247e7b0a5d,
+         (name = "spawner", interfaceId = Id.processSpawner,
           source = (kernel = processSpawner)),
-         (name = "console", interfaceId = 0xf8cb04023b505d3c,
+         (name = "console", interfaceId = Id.console,
           source = (kernel = console)),
-         (name = "timer", interfaceId = 0xa03d7b66888723e2,
+         (name = "timer", interfaceId = Id.timer,
           source = (kernel = timer)),
        ],
        args = ["shell", "spawner", "console", "timer"]),

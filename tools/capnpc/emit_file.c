@@ -219,7 +219,8 @@ bool emit_file(struct gen *g, schema_code_generator_request_requested_file_r rf)
         if (capnp_msg_error(&g->msg) != CAPNP_OK)
             gen_error(g, "CodeGeneratorRequest", "malformed message: %s",
                       capnp_strerror(capnp_msg_error(&g->msg)));
-        ok = g->errors == errors && write_header(g, &front);
+        ok = g->errors == errors && write_header(g, &front) &&
+             emit_rpc_file(g, o.v, o.n);
     } else if (fn) {
         gen_error(g, file.path, "malformed request: requested id is not a file");
     }

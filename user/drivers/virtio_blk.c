@@ -9,7 +9,6 @@
  * (used ring, status bytes, read data) is read once into private memory
  * before it is trusted: a used id outside the slots in flight is ignored.
  */
-#include <capos/mem.h>
 #include <string.h>
 #include "devcall.h"
 #include "virtio_blk.h"
@@ -148,9 +147,9 @@ static err_t map_cap(uint32_t dev, const struct vcap *c, uint8_t *maps[6],
         uint64_t pages, size, addr;
         err_t e = dev_bar(dev, c->bar, &mo);
         if (!e)
-            e = capos_memobj_info(mo, &pages, &size);
+            e = capos_memory_object_info(CAPOS_HANDLE(capos_memory_object, mo), &pages, &size, NULL, NULL);
         if (!e)
-            e = capos_memobj_map(mo, 0, 0, size, 3, &addr);
+            e = capos_memory_object_map(CAPOS_HANDLE(capos_memory_object, mo), 0, 0, size, 3, &addr, NULL);
         if (e)
             return e;
         maps[c->bar] = (uint8_t *)(uintptr_t)addr;
@@ -221,7 +220,7 @@ static err_t setup_queue(struct vblk *b, uint32_t factory)
     uint64_t addr;
     err_t e = dev_dma_alloc(b->dev, DMA_PAGES, &mo, &b->dma_addr);
     if (!e)
-        e = capos_memobj_map(mo, 0, 0, (uint64_t)DMA_PAGES * PAGE, 3, &addr);
+        e = capos_memory_object_map(CAPOS_HANDLE(capos_memory_object, mo), 0, 0, (uint64_t)DMA_PAGES * PAGE, 3, &addr, NULL);
     if (!e)
         e = notif_create(factory, &b->notif);
     if (!e)
@@ -357,13 +356,10 @@ static err_t slot_status(const struct vblk *b, uint32_t s)
     return st == S_OK ? ERR_OK : st == S_IOERR ? ERR_FAULT : ERR_NOSYS;
 }
 
-err_t vblk_run(struct vblk *b, struct vblk_req *reqs, uint32_t n)
+uint32_t vblk_start(struct vblk *b, struct vblk_req *reqs, uint32_t n)
 {
     uint32_t busy = 0;
-    err_t first = ERR_OK;
-    if (n > VBLK_SLOTS)
-        return ERR_RANGE;
-    for (uint32_t s = 0; s < n; s++) {
+    for (uint32_t s = 0; s < n && s < VBLK_SLOTS; s++) {
         struct vblk_req *r = &reqs[s];
         r->result = check_req(b, r);
         if (r->result)
@@ -374,8 +370,16 @@ err_t vblk_run(struct vblk *b, struct vblk_req *reqs, uint32_t n)
         post(b, s, r->write ? T_OUT : T_IN, r->sector, len, !r->write);
         busy |= 1u << s;
     }
-    if (busy) {
+    if (busy)
         kick(b);
+    return busy;
+}
+
+err_t vblk_finish(struct vblk *b, struct vblk_req *reqs, uint32_t n,
+                  uint32_t busy)
+{
+    err_t first = ERR_OK;
+    if (busy) {
         err_t e = wait_slots(b, busy);
         for (uint32_t s = 0; s < n; s++) {
             struct vblk_req *r = &reqs[s];
@@ -390,6 +394,13 @@ err_t vblk_run(struct vblk *b, struct vblk_req *reqs, uint32_t n)
     for (uint32_t s = 0; s < n && !first; s++)
         first = reqs[s].result;
     return first;
+}
+
+err_t vblk_run(struct vblk *b, struct vblk_req *reqs, uint32_t n)
+{
+    if (n > VBLK_SLOTS)
+        return ERR_RANGE;
+    return vblk_finish(b, reqs, n, vblk_start(b, reqs, n));
 }
 
 err_t vblk_flush(struct vblk *b)

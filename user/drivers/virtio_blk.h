@@ -64,5 +64,12 @@ err_t vblk_init(struct vblk *b, uint32_t dev, uint32_t factory);
  * TIMEOUT (no completion within 5 s).  Returns the first failure. */
 err_t vblk_run(struct vblk *b, struct vblk_req *reqs, uint32_t n);
 
+/* vblk_run in two halves: check and submit reqs[n] (the first
+ * VBLK_SLOTS) and return the mask of slots in flight; then wait for them
+ * and fill every result. */
+uint32_t vblk_start(struct vblk *b, struct vblk_req *reqs, uint32_t n);
+err_t vblk_finish(struct vblk *b, struct vblk_req *reqs, uint32_t n,
+                  uint32_t busy);
+
 /* Flush the device's write cache (OK at once without the FLUSH feature). */
 err_t vblk_flush(struct vblk *b);

@@ -150,7 +150,7 @@ static bool start(const struct sh_cmd *c, uint32_t *h)
 static void finish(uint32_t h, const char *name, int job)
 {
     int64_t code = 0;
-    err_t e = capos_process_wait(h, &code);
+    err_t e = capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, h), &code, NULL);
     if (e != ERR_OK)
         tsc_printf(io, "wait: %s\n", err_name(e));
     else if (job)

@@ -70,7 +70,7 @@ static err_t start_leader(uint32_t serial, uint32_t ep, uint32_t spawner,
         g[n] = (struct capos_spawn_grant){c->name, c->cap_id, c->interface_id,
                                           XFER_COPY};
     }
-    if ((e = capos_endpoint_make_client(ep, &facet)) != ERR_OK)
+    if ((e = capos_endpoint_make_client(CAPOS_HANDLE(capos_endpoint, ep), 0, (struct capos_client_endpoint *)&facet, NULL)) != ERR_OK)
         return e;
     g[0] = (struct capos_spawn_grant){"stdio", facet,
                                       CAPOS_CLIENT_ENDPOINT_INTERFACE_ID,

@@ -88,13 +88,13 @@ static void bars(uint32_t dev, int msix)
     CHECK_EQ(dev_bar(dev, 2, &mo), ERR_NOTFOUND);   /* virtio-blk: BAR1, BAR4 */
     CHECK_EQ(dev_bar(dev, 4, &mo), ERR_OK);
     uint64_t pages = 0, size = 0, addr = 0;
-    CHECK_EQ(capos_memobj_info(mo, &pages, &size), ERR_OK);
+    CHECK_EQ(capos_memory_object_info(CAPOS_HANDLE(capos_memory_object, mo), &pages, &size, NULL, NULL), ERR_OK);
     CHECK(size >= 4096);
-    CHECK_EQ(capos_memobj_map(mo, 0, 0, size, 3, &addr), ERR_OK);
+    CHECK_EQ(capos_memory_object_map(CAPOS_HANDLE(capos_memory_object, mo), 0, 0, size, 3, &addr, NULL), ERR_OK);
     /* Common config at BAR4 offset 0 in QEMU: num_queues >= 1. */
     volatile uint16_t *numq = (volatile uint16_t *)(uintptr_t)(addr + 0x12);
     CHECK(*numq >= 1);
-    CHECK_EQ(capos_memobj_map(mo, 0, 0, size, 5, &addr), ERR_PERM); /* exec */
+    CHECK_EQ(capos_memory_object_map(CAPOS_HANDLE(capos_memory_object, mo), 0, 0, size, 5, &addr, NULL), ERR_PERM); /* exec */
     struct devcall dc;
     capos_memory_object_read_params_b rp =
         capos_memory_object_read_params_init_root(dc_begin(&dc));
@@ -111,7 +111,7 @@ static void dma(uint32_t dev)
     CHECK_EQ(dev_dma_alloc(dev, 513, &mo, &da), ERR_RANGE);
     CHECK_EQ(dev_dma_alloc(dev, 4, &mo, &da), ERR_OK);
     CHECK(da != 0 && (da & 4095) == 0);
-    CHECK_EQ(capos_memobj_info(mo, &pages, &size), ERR_OK);
+    CHECK_EQ(capos_memory_object_info(CAPOS_HANDLE(capos_memory_object, mo), &pages, &size, NULL, NULL), ERR_OK);
     CHECK_EQ(pages, 4);
     CHECK_EQ(capos_release(mo), ERR_OK);    /* still pinned by the open */
 }

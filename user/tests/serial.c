@@ -51,9 +51,9 @@ static void timed_read(uint32_t s, uint32_t timer)
 {
     uint64_t a = 0, b = 0;
     uint32_t n = 99;
-    CHECK_EQ(capos_timer_now(timer, &a), ERR_OK);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, timer), &a, NULL), ERR_OK);
     CHECK_EQ(read_once(s, 64, 30000000ull, &n), ERR_OK);
-    CHECK_EQ(capos_timer_now(timer, &b), ERR_OK);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, timer), &b, NULL), ERR_OK);
     CHECK_EQ(n, 0);
     CHECK(b - a >= 30000000ull);
 }

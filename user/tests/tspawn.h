@@ -81,7 +81,7 @@ static inline err_t t_spawn(uint32_t spawner, const char *name, const char *bin,
 static inline int64_t t_wait(uint32_t handle)
 {
     int64_t code = -1;
-    CHECK_EQ(capos_process_wait(handle, &code), ERR_OK);
+    CHECK_EQ(capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, handle), &code, NULL), ERR_OK);
     CHECK_EQ(capos_release(handle), ERR_OK);
     return code;
 }

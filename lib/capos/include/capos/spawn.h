@@ -1,13 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * spawn.h - typed wrappers for ProcessSpawner and Endpoint (see
- * docs/ipc.md).
- *
- * Theory of operation: each wrapper is one capos_call_xfer() whose params
- * come from the generated builders; result caps are adopted with
- * capos_msg_caps_take() after an interface check, and any cap the wrapper
- * did not expect is released, so the caller's table never fills with
- * strays.  Outputs are written only on success.
+ * spawn.h - ProcessSpawner.spawn with the grants as a C array (see
+ * docs/ipc.md); a convenience over the generated
+ * capos_process_spawner_spawn.  Every other ProcessSpawner and Endpoint
+ * method is called through its generated stub.
  */
 #pragma once
 
@@ -43,18 +39,3 @@ err_t capos_spawner_spawn_args(uint32_t spawner, const char *name,
                                const struct capos_spawn_grant *grants,
                                uint32_t n, const char *const *args,
                                uint32_t nargs, uint32_t *handle);
-
-/* ProcessSpawner.newEndpoint: a fresh Endpoint (server side) into *ep.
- * errors: NOMEM, QUOTA. */
-err_t capos_spawner_new_endpoint(uint32_t spawner, uint32_t *ep);
-
-/* Endpoint.makeClient: a ClientEndpoint facet (one caller session) into
- * *client.  errors: QUOTA, REVOKED. */
-err_t capos_endpoint_make_client(uint32_t ep, uint32_t *client);
-
-/* Endpoint.pending: calls queued and not yet received, into *count. */
-err_t capos_endpoint_pending(uint32_t ep, uint32_t *count);
-
-/* Endpoint.revokeClients: every facet minted so far fails with REVOKED
- * from now on. */
-err_t capos_endpoint_revoke_clients(uint32_t ep);
