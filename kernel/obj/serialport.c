@@ -63,15 +63,18 @@ static struct {
     struct reader reader;
 } sp = {.lock = SPINLOCK_INIT("serial")};
 static struct spinlock write_lock = SPINLOCK_INIT("serial-write");
+static struct spinlock init_lock = SPINLOCK_INIT("serial-init");
 
+/* The first call turns input on; init_lock (never taken by the receive
+ * path, which bytes waiting in the UART enter at once) makes that once. */
 struct kobj *serialport_obj(void)
 {
+    uint64_t f = spin_lock_irqsave(&init_lock);
     if (!sp.obj.ops) {
         kobj_init(&sp.obj, &serial_ops);
-        uint64_t f = spin_lock_irqsave(&sp.lock);
         serial_rx_irq_enable(serialport_rx);
-        spin_unlock_irqrestore(&sp.lock, f);
     }
+    spin_unlock_irqrestore(&init_lock, f);
     return &sp.obj;
 }
 
