@@ -8,7 +8,7 @@ UTEST_PLAIN += ipc_basic ipc_queue ipc_xfer ipc_revoke ipc_server_exit \
         ipc_caller_exit ipc_spawn ipc_child
 UTEST_PLAIN += mem_basic mem_errors mem_subrange mem_vmem mem_fault_unmapped \
         mem_fault_rx
-UTEST_PLAIN += args
+UTEST_PLAIN += args hello
 UTEST_FAULTS := null kernel_read write_ro write_capset exec_data stack_overflow \
         priv ud bp div noncanon_jump
 UTEST_BAD := truncated magic wx kernel_vaddr filesz entry dynamic
@@ -44,11 +44,13 @@ TEST_SUITES += manifest
 suite-manifest: $(KTEST_ELF) $(TEST_MANIFEST)
 	@$(SUITE) manifest python3 tests/system/run.py --manifest $(KTEST_ELF) $(TEST_MANIFEST)
 
-# Malformed boot manifests (tests/system/manifests/): each must stop the
-# boot with a precise message (cases in tests/system/cases.txt).
+# Boot manifests (tests/system/manifests/): each malformed one must stop
+# the boot with a precise message, shared_binary.capnp (30 services of one
+# binary) must boot (cases in tests/system/cases.txt).
 BAD_MANIFESTS := $(patsubst tests/system/manifests/%.capnp,$(BUILD)/manifests/%.bin,\
         $(wildcard tests/system/manifests/*.capnp)) $(BUILD)/manifests/garbage.bin
-$(BUILD)/manifests/%.bin: tests/system/manifests/%.capnp schema/capos.capnp $(USER_OUT)/init.elf
+$(BUILD)/manifests/%.bin: tests/system/manifests/%.capnp schema/capos.capnp $(USER_OUT)/init.elf \
+        $(USER_OUT)/tests/hello.elf
 	@mkdir -p $(@D)
 	$(Q)capnp eval -b -I$(BUILD) $< manifest > $@.tmp && mv $@.tmp $@
 $(BUILD)/manifests/garbage.bin:

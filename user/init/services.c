@@ -30,7 +30,7 @@
 
 #include "services.h"
 
-#define MAX_SERVICES 16
+#define MAX_SERVICES 64     /* the kernel's limit (MANIFEST_MAX_SERVICES) */
 #define MAX_GRANTS RING_MAX_XFER
 #define MAX_ARGS 32         /* the kernel's limit (manifest_args_check) */
 #define NAME_MAX 27
