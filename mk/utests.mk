@@ -8,7 +8,7 @@ UTEST_PLAIN += ipc_basic ipc_queue ipc_xfer ipc_revoke ipc_server_exit \
         ipc_caller_exit ipc_spawn ipc_child
 UTEST_PLAIN += mem_basic mem_errors mem_subrange mem_vmem mem_fault_unmapped \
         mem_fault_rx
-UTEST_PLAIN += args hello effects
+UTEST_PLAIN += args hello effects quota
 UTEST_FAULTS := null kernel_read write_ro write_capset exec_data stack_overflow \
         priv ud bp div noncanon_jump
 UTEST_BAD := truncated magic wx kernel_vaddr filesz entry dynamic

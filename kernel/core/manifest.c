@@ -291,6 +291,14 @@ static err_t check_service(struct manifest *m, capos_service_entry_r s,
         if (r)
             return r;
     }
+    capos_quota_r q = capos_service_entry_get_quota(s);
+    if (capos_quota_get_cap_slots(q) > MANIFEST_QUOTA_CAP_SLOTS)
+        return bad(why, n, ERR_RANGE, "service '%.*s': quota.capSlots %u over "
+                   "%u", SNAME, capos_quota_get_cap_slots(q),
+                   MANIFEST_QUOTA_CAP_SLOTS);
+    if (capos_quota_get_waits(q) > MANIFEST_QUOTA_WAITS)
+        return bad(why, n, ERR_RANGE, "service '%.*s': quota.waits %u over %u",
+                   SNAME, capos_quota_get_waits(q), MANIFEST_QUOTA_WAITS);
     if (capnp_msg_error(&m->msg) != CAPNP_OK)
         return read_error(m, sname, why, n);
     struct capnp_list args = capos_service_entry_get_args(s);

@@ -60,6 +60,8 @@ err_t ep_deliver(struct ep_call *call, struct process *server,
                     call->x.n * (uint32_t)sizeof(struct ring_cap_rec);
     if (need > len)
         return ERR_TOOSMALL;
+    if (server->state != PROC_ALIVE)    /* killed while its RECV was parked */
+        return ERR_DISCONNECTED;
     err_t r = xfer_reserve(server, &call->x, recs, &ncaps);
     if (!r) {
         struct ring_recv_info info = {

@@ -147,6 +147,10 @@ static int spawner_spawn(void *ctx, capos_process_spawner_spawn_params_r params,
     r = manifest_args_check(params.s.msg, &args, &what);
     if (r)
         return call_fail(c, r == ERR_BADFORMAT ? ERR_INVAL : r, what);
+    struct proc_quota q;
+    quota_read(capos_process_spawner_spawn_params_get_quota(params), &q);
+    if (quota_complete(&q, &proc_child_quota))
+        return call_fail(c, ERR_RANGE, "quota.capSlots over 256 or waits over 64");
     struct spawn_pending *sp = kmalloc(sizeof *sp);
     if (!sp)
         return call_fail(c, ERR_NOMEM, "no memory for the spawn");
@@ -155,7 +159,7 @@ static int spawner_spawn(void *ctx, capos_process_spawner_spawn_params_r params,
     char cname[MANIFEST_NAME_MAX + 1] = {0};
     memcpy(cname, name.str, name.len);
     const char *detail = NULL;
-    r = proc_create(cname, elf.ptr, elf.len, &proc_default_quota, &sp->child,
+    r = proc_create(cname, elf.ptr, elf.len, &q, c->caller, &sp->child,
                     &detail);
     if (r) {
         kfree(sp);

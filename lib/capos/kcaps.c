@@ -168,6 +168,19 @@ err_t capos_process_wait(uint32_t cap, int64_t *code)
     return e;
 }
 
+/* ProcessHandle.kill. */
+err_t capos_process_kill(uint32_t cap)
+{
+    uint64_t pw[PARAM_WORDS], rw[KCALL_SMALL_RESULT_WORDS];
+    struct capos_msgbuf m;
+    struct capnp_msg res;
+
+    capos_process_handle_kill_params_init_root(
+        capos_msg_begin(&m, pw, PARAM_WORDS));
+    return kcall(cap, CAPOS_PROCESS_HANDLE_METHOD_KILL, &m, rw, sizeof(rw),
+                 &res);
+}
+
 /* ProcessHandle.pid. */
 err_t capos_process_pid(uint32_t cap, uint32_t *pid)
 {

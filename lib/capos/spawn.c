@@ -98,7 +98,7 @@ err_t capos_spawner_spawn(uint32_t spawner, const char *name,
                           uint32_t *handle)
 {
     return capos_spawner_spawn_args(spawner, name, binary, grants, n, NULL, 0,
-                                    handle);
+                                    NULL, handle);
 }
 
 /* Fill the argument list. */
@@ -120,7 +120,8 @@ err_t capos_spawner_spawn_args(uint32_t spawner, const char *name,
                                const char *binary,
                                const struct capos_spawn_grant *grants,
                                uint32_t n, const char *const *args,
-                               uint32_t nargs, uint32_t *handle)
+                               uint32_t nargs, const struct capos_quota *q,
+                               uint32_t *handle)
 {
     static uint64_t pw[SPAWN_PARAM_WORDS];   /* one thread: static */
     struct ring_xfer x[RING_MAX_XFER];
@@ -137,6 +138,14 @@ err_t capos_spawner_spawn_args(uint32_t spawner, const char *name,
                                                   (uint32_t)strlen(binary));
     build_grants(p, grants, n, x);
     build_args(p, args, nargs);
+    if (q) {
+        capos_quota_b qb = capos_process_spawner_spawn_params_init_quota(p);
+        capos_quota_set_frames(qb, q->frames);
+        capos_quota_set_cap_slots(qb, q->cap_slots);
+        capos_quota_set_processes(qb, q->processes);
+        capos_quota_set_threads(qb, q->threads);
+        capos_quota_set_waits(qb, q->waits);
+    }
     return call_for_cap(spawner, CAPOS_PROCESS_SPAWNER_METHOD_SPAWN, &m, x, n,
                         CAPOS_PROCESS_HANDLE_INTERFACE_ID, spawn_handle,
                         handle);

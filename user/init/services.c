@@ -350,9 +350,15 @@ static bool start(uint32_t si, uint32_t spawner)
     }
     const char *args[MAX_ARGS];
     uint32_t nargs = service_args(s, args);
+    capos_quota_r qr = capos_service_entry_get_quota(s->e);
+    struct capos_quota q = {.frames = capos_quota_get_frames(qr),
+                            .cap_slots = capos_quota_get_cap_slots(qr),
+                            .processes = capos_quota_get_processes(qr),
+                            .threads = capos_quota_get_threads(qr),
+                            .waits = capos_quota_get_waits(qr)};
     e = capos_spawner_spawn_args(spawner, s->name,
                                  str(capos_service_entry_get_binary(s->e)), g,
-                                 n, args, nargs, &s->handle);
+                                 n, args, nargs, &q, &s->handle);
     if (e != ERR_OK) {
         printf("init: service \"%s\": spawn: %s\n", s->name, err_name(e));
         drop_facets(g, n);

@@ -17,6 +17,8 @@
 #define MANIFEST_MAX_ARGS     32    /* arguments per process */
 #define MANIFEST_ARG_MAX      255   /* bytes per argument, no NUL */
 #define MANIFEST_ARGS_BYTES   1024  /* bytes of all arguments */
+#define MANIFEST_QUOTA_CAP_SLOTS 256 /* Quota.capSlots at most (PROC_CAP_SLOTS) */
+#define MANIFEST_QUOTA_WAITS  64    /* Quota.waits at most (PROC_WAITS_MAX) */
 /* 32 grants with the longest names, the process name and the largest
  * argument list still fit the 4 KiB CapSet page (words: an entry is 3
  * plus a 4-word name; an argument a pointer plus at most one word of

@@ -56,3 +56,6 @@ err_t capos_capmgr_list(uint32_t cap, struct capos_cap_info *out,
 err_t capos_process_wait(uint32_t cap, int64_t *code);
 /* ProcessHandle.pid into *pid. */
 err_t capos_process_pid(uint32_t cap, uint32_t *pid);
+/* ProcessHandle.kill: the process exits with -137 wherever it is.
+ * errors: INVAL (killing oneself). */
+err_t capos_process_kill(uint32_t cap);

@@ -23,6 +23,14 @@ struct capos_spawn_grant {
     uint32_t mode;        /* XFER_COPY or XFER_MOVE */
 };
 
+/* The child's quota (ProcessSpawner.spawn's Quota): frames, processes
+ * and threads are carved out of the caller's; a 0 field takes the
+ * kernel's default for a child. */
+struct capos_quota {
+    uint64_t frames;
+    uint32_t cap_slots, processes, threads, waits;
+};
+
 /* ProcessSpawner.spawn: start `binary` (a manifest binary name) as process
  * `name` with exactly grants[n] (n <= RING_MAX_XFER), in order; *handle
  * gets a ProcessHandle.  Errors from the kernel: NOTFOUND (no such
@@ -37,12 +45,14 @@ err_t capos_spawner_spawn(uint32_t spawner, const char *name,
 
 /* capos_spawner_spawn passing args[nargs] too: the child's main sees
  * argv = {name, args...}.  The kernel refuses more than 32 arguments, one
- * over 255 bytes or 1,024 bytes in all (RANGE). */
+ * over 255 bytes or 1,024 bytes in all (RANGE).  q (NULL: defaults) is
+ * the child's quota (RANGE for capSlots over 256 or waits over 64). */
 err_t capos_spawner_spawn_args(uint32_t spawner, const char *name,
                                const char *binary,
                                const struct capos_spawn_grant *grants,
                                uint32_t n, const char *const *args,
-                               uint32_t nargs, uint32_t *handle);
+                               uint32_t nargs, const struct capos_quota *q,
+                               uint32_t *handle);
 
 /* ProcessSpawner.newEndpoint: a fresh Endpoint (server side) into *ep.
  * errors: NOMEM, QUOTA. */
