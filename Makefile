@@ -1,7 +1,9 @@
 # capOS top-level Makefile (non-recursive).
 #
 #   make            kernel ELF, boot image (ISO), everything else
-#   make run        boot capOS in QEMU, serial on stdio (KVM=1, UEFI=1, ISO=1)
+#   make run        boot capOS in QEMU, serial on stdio (KVM=1, UEFI=1,
+#                   ISO_BOOT=1; SYSTEM=system/x.capnp boots another manifest)
+#   make run-shell  boot to the capability shell (docs/shell.md); Ctrl-a x quits
 #   make gdb        boot halted with the GDB stub; then `gdb` in this directory
 #   make test       every test (host, in-kernel, QEMU system); one summary line
 #   make lint       clang-tidy, cppcheck, gcc -fanalyzer
@@ -34,6 +36,15 @@ LD := ld
 COMPILER := gcc
 endif
 HOSTCC ?= $(CC)
+# $(BUILD)/.compiler names the compiler of the copies in $(BUILD)/ (kernel
+# ELFs, $(BUILD)/user/): rewritten (so newer) only when the compiler changes.
+COMPILER_STAMP := $(BUILD)/.compiler
+$(shell mkdir -p $(BUILD); [ "$$(cat $(COMPILER_STAMP) 2>/dev/null)" = \
+    "$(COMPILER)" ] || echo $(COMPILER) > $(COMPILER_STAMP))
+# The ISO boot switch is ISO_BOOT=1; ISO=1 is accepted as the same.
+ifdef ISO
+ISO_BOOT ?= $(ISO)
+endif
 
 WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
         -Wshadow -Wpointer-arith -Wvla
@@ -73,6 +84,9 @@ suite-host-$(1): $(BUILD)/host/$(1)
 endef
 
 include $(sort $(wildcard mk/*.mk))
+# Header dependencies of every user object, once every fragment has added
+# its programs (editing a header rebuilds, relinks and re-embeds them).
+-include $(USER_LIB_OBJS:.o=.d) $(USER_ALL_OBJS:.o=.d) $(USER_CRT0:.o=.d)
 
 # ---- top-level targets ------------------------------------------------------
 .PHONY: all deps test test-host clean

@@ -58,12 +58,12 @@ $(BENCH_UOUT)/bench/%.elf: $(BENCH_UOBJ)/bench/%.elf $(BENCH_UOUT)/.compiler
 	$(Q)strip --strip-debug -o $@ $<
 
 BENCH_ELFS := $(addprefix $(BENCH_UOUT)/bench/,main.elf server.elf tiny.elf)
-$(BENCH_MANIFEST): system/bench.capnp schema/capos.capnp $(BENCH_ELFS)
+$(BENCH_MANIFEST): system/bench.capnp schema/capos.capnp $(GEN_IDS) $(BENCH_ELFS)
 	@echo "  CAPNP   $@"
-	$(Q)capnp eval -b -I$(BUILD) system/bench.capnp manifest > $@.tmp && mv $@.tmp $@
-$(BENCH_SMOKE_MANIFEST): system/bench.capnp schema/capos.capnp $(BENCH_ELFS)
+	$(Q)capnp eval -b -I$(BUILD) -I$(BUILD)/gen system/bench.capnp manifest > $@.tmp && mv $@.tmp $@
+$(BENCH_SMOKE_MANIFEST): system/bench.capnp schema/capos.capnp $(GEN_IDS) $(BENCH_ELFS)
 	@echo "  CAPNP   $@"
-	$(Q)capnp eval -b -I$(BUILD) system/bench.capnp smoke > $@.tmp && mv $@.tmp $@
+	$(Q)capnp eval -b -I$(BUILD) -I$(BUILD)/gen system/bench.capnp smoke > $@.tmp && mv $@.tmp $@
 all: $(BENCH_MANIFEST) $(BENCH_SMOKE_MANIFEST)
 
 # ---- Linux guest --------------------------------------------------------

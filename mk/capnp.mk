@@ -33,7 +33,8 @@ capnp-freestanding-check: $(CAPNP_GCC_OBJS) $(CAPNP_CLANG_OBJS)
 # ---- host tests -------------------------------------------------------------
 CAPNP_TEST_DIR := tests/host/capnp
 $(eval $(call host_test,capnp,$(CAPNP_SRCS) $(CAPNP_TEST_DIR)/unit.c \
-    $(CAPNP_TEST_DIR)/hostile.c $(CAPNP_TEST_DIR)/testall.c))
+    $(CAPNP_TEST_DIR)/hostile.c $(CAPNP_TEST_DIR)/testall.c \
+    $(CAPNP_TEST_DIR)/zero.c))
 $(eval $(call host_test,capnp-interop,$(CAPNP_SRCS) \
     $(CAPNP_TEST_DIR)/interop.c $(CAPNP_TEST_DIR)/testall.c))
 $(BUILD)/host/capnp $(BUILD)/host/capnp-interop: $(CAPNP_HDRS) \

@@ -35,17 +35,31 @@ $(CAPNPC_ASAN): $(CAPNPC_DEPS)
 # ---- generated headers ------------------------------------------------------
 SCHEMA_FILES := $(sort $(wildcard schema/*.capnp))
 GEN_HEADERS := $(patsubst schema/%.capnp,$(BUILD)/gen/%.capnp.h,$(SCHEMA_FILES))
+# The typed RPC headers (handles, client stubs; user space only), written by
+# the same run of the generator.
+GEN_RPC_HEADERS := $(patsubst schema/%.capnp,$(BUILD)/gen/%.capnp.rpc.h,$(SCHEMA_FILES))
+GEN_HEADERS += $(GEN_RPC_HEADERS)
 
-$(BUILD)/gen/%.capnp.h: schema/%.capnp $(CAPNPC)
+# Interface ids by name for manifests (`using Id = import "/capos.ids.capnp"`).
+GEN_IDS := $(patsubst schema/%.capnp,$(BUILD)/gen/%.ids.capnp,$(SCHEMA_FILES))
+
+$(BUILD)/gen/%.capnp.h $(BUILD)/gen/%.capnp.rpc.h $(BUILD)/gen/%.ids.capnp: \
+        schema/%.capnp $(CAPNPC)
 	@mkdir -p $(@D)
 	capnp compile -o$(abspath $(CAPNPC)):$(@D) $<
 
 # Each generated header compiled alone, freestanding, with the selected CC.
 GEN_CHECK_OBJS := $(patsubst $(BUILD)/gen/%.h,$(BUILD)/check/$(COMPILER)/gen/%.o,\
-                  $(GEN_HEADERS) $(BUILD)/gen/gen_test.capnp.h)
+                  $(filter-out %.rpc.h,$(GEN_HEADERS)) $(CAPNPC_T_HEADERS))
 $(BUILD)/check/$(COMPILER)/gen/%.o: $(BUILD)/gen/%.h
 	@mkdir -p $(@D)
 	echo '#include "$*.h"' | $(CC) $(FREE_CFLAGS) -x c -c -o $@ -
+# The RPC headers alone, as user programs compile them.
+GEN_CHECK_OBJS += $(patsubst $(BUILD)/gen/%.h,$(BUILD)/check/$(COMPILER)/rpc/%.o,\
+                  $(GEN_RPC_HEADERS) $(BUILD)/gen/gen_test.capnp.rpc.h)
+$(BUILD)/check/$(COMPILER)/rpc/%.o: $(BUILD)/gen/%.h $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	echo '#include "$*.h"' | $(CC) $(USER_CFLAGS) -x c -c -o $@ -
 
 .PHONY: capnpc capnpc-check capnpc-bootstrap-update manifest
 capnpc: $(CAPNPC) $(GEN_HEADERS)
@@ -77,17 +91,26 @@ $(MANIFEST_PLACEHOLDER)/user/init.elf:
 	@mkdir -p $(@D)
 	printf 'capOS placeholder: no user/init.elf built yet\n' > $@
 
-$(MANIFEST): system/system.capnp schema/capos.capnp \
+# SYSTEM=file boots another manifest (docs/tutorial.md); the default is
+# the demo.  Manifests import the generated ids (-I$(BUILD)/gen).
+SYSTEM ?= system/system.capnp
+$(MANIFEST): $(SYSTEM) system/common.capnp schema/capos.capnp $(GEN_IDS) \
              $(MANIFEST_PLACEHOLDER)/user/init.elf
 	@mkdir -p $(@D) $(BUILD)/user
-	capnp eval -b -I$(BUILD) -I$(MANIFEST_PLACEHOLDER) system/system.capnp \
-	    manifest > $@.tmp && mv $@.tmp $@
+	capnp eval -b -I$(BUILD) -I$(BUILD)/gen -I. -I$(MANIFEST_PLACEHOLDER) \
+	    $(SYSTEM) manifest > $@.tmp && mv $@.tmp $@
 
 # ---- tests --------------------------------------------------------------------
 CAPNPC_T := tests/host/capnpc
 CAPNPC_TGEN := $(BUILD)/gen/capnpc-test
 
-$(BUILD)/gen/gen_test.capnp.h: $(CAPNPC_T)/gen_test.capnp $(CAPNPC)
+# Test schemas: gen_test (every feature) and one per topic.
+CAPNPC_T_SCHEMAS := gen_test groups
+CAPNPC_T_HEADERS := $(patsubst %,$(BUILD)/gen/%.capnp.h,$(CAPNPC_T_SCHEMAS))
+# The same run writes the RPC header (checked with GEN_CHECK_OBJS).
+$(BUILD)/gen/gen_test.capnp.rpc.h: $(BUILD)/gen/gen_test.capnp.h
+	@test -f $@ || { rm -f $<; $(MAKE) --no-print-directory $<; }
+$(CAPNPC_T_HEADERS): $(BUILD)/gen/%.capnp.h: $(CAPNPC_T)/%.capnp $(CAPNPC)
 	@mkdir -p $(@D)
 	capnp compile -o$(abspath $(CAPNPC)):$(@D) $<
 
@@ -108,7 +131,7 @@ CAPNPC_TEST_SRCS := $(sort $(wildcard $(CAPNPC_T)/*.c)) \
         $(CAPNPC_RT_SRCS)
 $(eval $(call host_test,capnpc,$(filter-out $(CAPNPC_T)/emit_golden.c,\
         $(CAPNPC_TEST_SRCS))))
-$(BUILD)/host/capnpc: $(BUILD)/gen/gen_test.capnp.h $(BUILD)/gen/capos.capnp.h \
+$(BUILD)/host/capnpc: $(CAPNPC_T_HEADERS) $(BUILD)/gen/capos.capnp.h \
         $(wildcard $(CAPNPC_T)/*.h)
 
 # emit_golden writes the builder's message for the capnp convert test.

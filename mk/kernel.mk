@@ -24,7 +24,7 @@ KTEST_OBJS  := $(patsubst %.c,$(TOBJ)/%.o,$(KERNEL_SRCS) $(KTEST_SRCS)) \
 
 KERNEL_ELF := $(BUILD)/capos.elf
 KTEST_ELF  := $(BUILD)/capos-test.elf
-ISO        := $(BUILD)/capos.iso
+ISO_IMAGE  := $(BUILD)/capos.iso
 
 $(KERNEL_OBJS) $(KTEST_OBJS): | $(GEN_HEADERS)
 $(KOBJ)/%.o: %.c
@@ -58,44 +58,57 @@ $(BUILD)/$(COMPILER)/capos-test.elf: $(KTEST_OBJS) $(KERNEL_LDS)
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KTEST_OBJS)
 
 # The default names point at the gcc build (or the clang one if CC=clang).
-$(KERNEL_ELF): $(BUILD)/$(COMPILER)/capos.elf
+# $(COMPILER_STAMP) changes with the compiler, so after `make CC=clang` a
+# plain `make` copies the gcc kernel back (each compiler has its tree).
+$(KERNEL_ELF): $(BUILD)/$(COMPILER)/capos.elf $(COMPILER_STAMP)
 	cp $< $@
 	objdump -d $@ > $(BUILD)/capos.asm
 	nm -n $@ > $(BUILD)/capos.sym
-$(KTEST_ELF): $(BUILD)/$(COMPILER)/capos-test.elf
+$(KTEST_ELF): $(BUILD)/$(COMPILER)/capos-test.elf $(COMPILER_STAMP)
 	cp $< $@
 
 TEST_ISO := $(BUILD)/capos-test.iso
-$(ISO): $(KERNEL_ELF) $(MANIFEST) tools/mkiso.sh
+$(ISO_IMAGE): $(KERNEL_ELF) $(MANIFEST) tools/mkiso.sh
 	@echo "  ISO     $@"
 	$(Q)tools/mkiso.sh $(KERNEL_ELF) $@ "" $(MANIFEST) manifest
 $(TEST_ISO): $(KTEST_ELF) tools/mkiso.sh
 	@echo "  ISO     $@"
 	$(Q)tools/mkiso.sh $(KTEST_ELF) $@ "test=boot"
 
-all: $(KERNEL_ELF) $(KTEST_ELF) $(ISO) $(TEST_ISO)
+all: $(KERNEL_ELF) $(KTEST_ELF) $(ISO_IMAGE) $(TEST_ISO)
 
 # ---- running ---------------------------------------------------------------
 # isa-debug-exit turns the kernel's success code 0x10 into QEMU status 33.
 QEMU_OK_STATUS := 33
+# The disk `make run` attaches (kept across runs: the disk service counts
+# boots on it); a fresh one for each `make test`.
+RUN_DISK := $(BUILD)/disk.img
+SYSTEM_DISK := $(BUILD)/system-disk.img
+$(RUN_DISK):
+	@mkdir -p $(@D)
+	$(Q)truncate -s 16M $@
+
 .PHONY: run run-iso gdb
 run: deps
-	@$(MAKE) --no-print-directory $(KERNEL_ELF) $(MANIFEST) $(if $(ISO_BOOT)$(UEFI),$(ISO))
-	@INITRD=$(MANIFEST) tools/run-qemu.sh $(if $(ISO_BOOT),iso,$(if $(UEFI),uefi,pvh)) $(KERNEL_ELF); \
+	@$(MAKE) --no-print-directory $(KERNEL_ELF) $(MANIFEST) $(RUN_DISK) $(if $(ISO_BOOT)$(UEFI),$(ISO_IMAGE))
+	@DISK=$(RUN_DISK) INITRD=$(MANIFEST) tools/run-qemu.sh $(if $(ISO_BOOT),iso,$(if $(UEFI),uefi,pvh)) $(KERNEL_ELF); \
 	 s=$$?; if [ $$s = $(QEMU_OK_STATUS) ]; then echo "qemu: capOS shut down cleanly"; \
 	 else echo "qemu: exit status $$s (capOS failed or was interrupted)"; exit $$s; fi
 
 gdb: deps
-	@$(MAKE) --no-print-directory $(KERNEL_ELF) $(MANIFEST)
-	@GDB=1 INITRD=$(MANIFEST) tools/run-qemu.sh pvh $(KERNEL_ELF)
+	@$(MAKE) --no-print-directory $(KERNEL_ELF) $(MANIFEST) $(RUN_DISK)
+	@GDB=1 DISK=$(RUN_DISK) INITRD=$(MANIFEST) tools/run-qemu.sh pvh $(KERNEL_ELF); \
+	 s=$$?; if [ $$s = $(QEMU_OK_STATUS) ]; then echo "qemu: capOS shut down cleanly"; \
+	 else echo "qemu: exit status $$s (capOS failed or was interrupted)"; exit $$s; fi
 
 # ---- tests -------------------------------------------------------------------
 TEST_SUITES += ktest system
 .PHONY: suite-ktest suite-system
 suite-ktest: $(KTEST_ELF)
 	@$(SUITE) ktest python3 tests/system/run.py --ktest $(KTEST_ELF)
-suite-system: $(KERNEL_ELF) $(KTEST_ELF) $(ISO) $(TEST_ISO) $(MANIFEST)
-	@$(SUITE) system python3 tests/system/run.py tests/system/cases.txt
+suite-system: $(KERNEL_ELF) $(KTEST_ELF) $(ISO_IMAGE) $(TEST_ISO) $(MANIFEST)
+	@rm -f $(SYSTEM_DISK) && truncate -s 1M $(SYSTEM_DISK)
+	@DISK=$(SYSTEM_DISK) $(SUITE) system python3 tests/system/run.py tests/system/cases.txt
 TEST_SUITES += harness
 .PHONY: suite-harness
 suite-harness: $(KTEST_ELF)

@@ -41,4 +41,4 @@ lint-tidy: $(GEN_HEADERS)
 	$(Q)clang-tidy --quiet --warnings-as-errors='*' -checks='$(LINT_TIDY_CHECKS)' \
 	  $(LINT_SRCS) -- $(filter-out -isystem%,$(FREE_CFLAGS)) $(LINT_INCLUDES) \
 	  -isystem $(shell clang -print-file-name=include) -mcmodel=kernel 2>&1 \
-	  | grep -v "warnings generated" ; exit $${PIPESTATUS[0]}
+	  | grep -vE "^[0-9]+ warnings? generated\.?$$" ; exit $${PIPESTATUS[0]}

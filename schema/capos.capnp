@@ -49,6 +49,30 @@ interface Console @0xf8cb04023b505d3c {
   # Write text followed by a newline.  errors: INVAL (too long).
 }
 
+# The serial line (COM1, 16550 UART), raw bytes both ways.  Input arrives by
+# the UART's receive interrupt into a bounded kernel buffer (4,096 bytes);
+# bytes that arrive while it is full are dropped and counted, never block
+# anything.  One read may be outstanding at a time (the line has one
+# reader: the terminal service, user/term).  See docs/terminal.md.
+interface Serial @0xf6a3862e986ef92b {
+  read @0 (maxBytes :UInt32, timeoutNs :UInt64)
+      -> (data :Data, dropped :UInt64);
+  # The buffered input, at most min(maxBytes, 256) bytes (fewer if the
+  # result buffer is smaller).  With nothing buffered it waits until a
+  # byte arrives or timeoutNs passes (0: return at once; a deadline past
+  # the end of time waits for ever) and then returns what is there,
+  # possibly nothing.  `dropped` counts every byte lost to a full buffer
+  # since boot.  errors: INVAL (maxBytes 0), BUSY (another read is
+  # outstanding), TOOSMALL (the result buffer cannot hold one byte),
+  # QUOTA (the caller's deferred waits are used up).
+  write @1 (data :Data) -> ();
+  # Write raw bytes (a newline becomes CR LF).  errors: INVAL (longer than
+  # 4,096 bytes; nothing is written).
+  stats @2 () -> (received :UInt64, dropped :UInt64, buffered :UInt32);
+  # Bytes received and dropped since boot, and bytes buffered now.
+  # errors: none.
+}
+
 # Monotonic time and sleeping.
 interface Timer @0xa03d7b66888723e2 {
   now @0 () -> (ns :UInt64);
@@ -122,9 +146,13 @@ interface VirtualMemory @0xc14155ea5afc726c {
 # Server side of an IPC endpoint.  RECV and RETURN are ring opcodes on this
 # capability (abi/ring.h), not methods; CALL on it invokes the methods below.
 interface Endpoint @0xd2ad96124f979c7f {
-  makeClient @0 () -> (client :ClientEndpoint);
-  # Mint a client facet that can only CALL this endpoint.
-  # errors: QUOTA, REVOKED.
+  makeClient @0 (interfaceId :UInt64) -> (client :ClientEndpoint);
+  # Mint a client facet (one session) that can only CALL this endpoint.
+  # `interfaceId` is the interface the server serves through it (0: none
+  # stated): the facet's cap-table and CapSet entries carry it, and a CALL
+  # stating another interface fails with WRONGTYPE before it is queued.
+  # errors: INVAL (interfaceId is a kernel object's interface), NOMEM,
+  # QUOTA, REVOKED.
   pending @1 () -> (count :UInt32);
   # Pending calls not yet received.  errors: none.
   revokeClients @2 () -> ();
@@ -223,6 +251,123 @@ interface ThreadControl @0x828bc9d9da6b2099 {
   # Exit the calling thread; never completes.  errors: none.
 }
 
+# A word of 64 signal bits (seL4's notification object).  signal ORs bits
+# in and wakes the oldest waiter, which takes every pending bit at once;
+# nothing is queued per signal, so signalling never blocks and never fails
+# for lack of memory.  The kernel side can signal from an interrupt
+# (kernel/include/kernel/notification.h), for later interrupt binding.
+# See docs/notification.md.
+interface Notification @0x9bbefeee68ca9f6c {
+  signal @0 (bits :UInt64) -> ();
+  # OR `bits` into the pending word; wake the oldest waiter, if any, with
+  # every pending bit (the word is then 0).  errors: INVAL (bits == 0).
+  wait @1 (timeoutNs :UInt64) -> (bits :UInt64);
+  # Take and clear the pending bits; if none are pending, block until a
+  # signal or for `timeoutNs` (0xffffffffffffffff = no timeout; 0 = do not
+  # block).  Waiters are woken oldest first, one per signal.
+  # errors: TIMEOUT (nothing pending within `timeoutNs`), QUOTA (too many
+  # outstanding waits of the caller).
+  poll @2 () -> (bits :UInt64);
+  # Take and clear the pending bits without blocking (0 if none).
+  # errors: none.
+}
+
+# Creates Notification objects.
+interface NotificationFactory @0xe24502169942fdb8 {
+  create @0 () -> (notification :Notification);
+  # A fresh Notification with no bits pending.  errors: NOMEM, QUOTA.
+}
+
+# ---- devices (docs/devices.md) -------------------------------------------
+
+enum PciBarKind @0xa534c84487012512 {
+  none @0;
+  memory32 @1;
+  memory64 @2;
+  io @3;
+}
+
+struct PciBar @0xabe311f94a1b64b0 {
+  kind @0 :PciBarKind;
+  base @1 :UInt64;          # physical (memory) or port (io) address
+  size @2 :UInt64;
+  prefetchable @3 :Bool;
+}
+
+# What the kernel found of one PCI function at boot.
+struct PciInfo @0xabfc0e5d75ad24ad {
+  bus @0 :UInt8;
+  slot @1 :UInt8;
+  function @2 :UInt8;
+  vendorId @3 :UInt16;
+  deviceId @4 :UInt16;
+  classCode @5 :UInt8;
+  subclass @6 :UInt8;
+  progIf @7 :UInt8;
+  bars @8 :List(PciBar);    # BAR0..BAR5; the upper half of a 64-bit BAR is none
+  msixEntries @9 :UInt16;   # 0: the function has no MSI-X
+}
+
+# The PCI functions of the machine.  Init holds it and opens, for each
+# driver the manifest names, exactly the device it is granted.
+interface DeviceManager @0x9e2ef5d78d77084a {
+  list @0 () -> (devices :List(PciInfo));
+  # Every function found at boot, in bus order.  errors: TOOSMALL.
+  open @1 (vendorId :UInt16, deviceId :UInt16, index :UInt32)
+      -> (device :PciDevice);
+  # The `index`-th function (0 = first) with these ids, for one driver at
+  # a time: the function stays open while any PciDevice or Interrupt
+  # capability of this open exists.
+  # errors: NOTFOUND (no such function), BUSY (already open), NOMEM.
+}
+
+# One PCI function: its registers, interrupts and DMA memory.  Releasing
+# the last capability of the open (and of its Interrupts) resets it: bus
+# mastering and MSI-X off, every interrupt masked, DMA memory unpinned.
+interface PciDevice @0x9471894f5045b972 {
+  info @0 () -> (info :PciInfo);
+  # errors: none.
+  configRead @1 (offset :UInt16, width :UInt8) -> (value :UInt32);
+  # Read config space.  errors: INVAL (width not 1, 2 or 4, or offset not
+  # a multiple of it), RANGE (beyond 256 bytes).
+  configWrite @2 (offset :UInt16, width :UInt8, value :UInt32) -> ();
+  # Write config space: the command register (bits memory, bus master and
+  # INTx disable only) and the device-specific area from 0x40 outside the
+  # MSI and MSI-X capabilities, which the kernel owns.
+  # errors: INVAL, RANGE, PERM (header, BARs, other command bits, MSI/MSI-X).
+  bar @3 (index :UInt8) -> (mmio :MemoryObject);
+  # The memory BAR `index` as a MemoryObject (device memory: mapped
+  # uncached, never executable, not readable through read/write).
+  # errors: RANGE (index > 5), NOTFOUND (BAR unused), NOSYS (I/O BAR),
+  # INVAL (not page aligned), PERM (the BAR overlaps RAM).
+  interrupt @4 (entry :UInt16, notification :Notification, bits :UInt64)
+      -> (irq :Interrupt);
+  # Route MSI-X table entry `entry` to `bits` of `notification` and enable
+  # MSI-X.  Each interrupt masks the entry and signals the bits; it stays
+  # masked until Interrupt.ack.  errors: NOSYS (no MSI-X), RANGE (entry
+  # beyond the table), INVAL (bits == 0 or no Notification in the transfer
+  # list), WRONGTYPE (not a Notification), BUSY (entry already routed),
+  # FULL (no free interrupt vector).
+  dmaAlloc @5 (pages :UInt32) -> (memory :MemoryObject, deviceAddr :UInt64);
+  # `pages` zeroed physically contiguous frames for DMA, charged to the
+  # caller; `deviceAddr` is what the device uses (the physical address:
+  # there is no IOMMU yet).  Pinned until the device is reset.
+  # errors: INVAL (0), RANGE (above 512 or 64 allocations), NOMEM, QUOTA.
+  reset @6 () -> ();
+  # Bus mastering and MSI-X off, every interrupt masked; DMA memory
+  # allocated so far is unpinned (its frames live while mapped or held).
+  # errors: none.
+}
+
+# One routed MSI-X entry of a PciDevice.
+interface Interrupt @0x9cce3c94b0ada180 {
+  ack @0 () -> ();
+  # Unmask the entry after handling the interrupt.  errors: none.
+  stats @1 () -> (delivered :UInt64, masked :Bool);
+  # Interrupts delivered so far, and whether the entry is masked now.
+  # errors: none.
+}
+
 # ---- bootstrap CapSet ---------------------------------------------------
 
 # The read-only CapSet page given to each process at entry (RDX) holds a
@@ -294,6 +439,9 @@ enum KernelCap @0xc29bc112b3092351 {
   capabilityManager @6; # the receiving process's own table
   threadControl @7;     # the receiving process's main thread
   endpoint @8;          # a fresh Endpoint owned by the receiver
+  notificationFactory @9;
+  deviceManager @10;
+  serial @11;           # the serial line (COM1) with its input buffer
 }
 
 # One CapSet entry of a service: a name, the interface it must implement and
@@ -308,7 +456,18 @@ struct CapGrant @0xc9f9ac6438a69115 {
       export @4 :Text;
     }
     clientOf @5 :Text;              # client facet of an own endpoint grant
+    device @6 :DeviceMatch;         # a PciDevice open of this function
   }
+}
+
+# Which PCI function a device grant opens (interfaceId must be
+# PciDevice's).  The kernel (test mode) or init (through its own
+# DeviceManager grant) opens it for the service; a function has one open
+# at a time, so two services cannot both be granted it.
+struct DeviceMatch @0x8e16888242106eef {
+  vendorId @0 :UInt16;
+  deviceId @1 :UInt16;
+  index @2 :UInt32;                 # 0 = the first function with these ids
 }
 
 # A capability a service offers to later services.
@@ -333,6 +492,39 @@ struct KernelParams @0xe520ca6840ed4267 {
   timerHz @3 :UInt32 = 100;
 }
 
+# ---- terminal -----------------------------------------------------------
+
+# How a readLine ended.
+enum LineEnd @0x83c88935301ac129 {
+  line @0;          # Enter: `line` holds the edited text
+  endOfInput @1;    # Ctrl-D on an empty line
+  interrupted @2;   # Ctrl-C (the line being edited is discarded)
+}
+
+# A session of the terminal service (user/term): what a program holds to
+# talk to the person at the serial console.  Served over an Endpoint; the
+# terminal does the line editing and echo (docs/terminal.md).  Ctrl-C is an
+# event delivered to the caller that is waiting in readLine or
+# waitInterrupt; with nobody waiting it is kept (one, further ones
+# counted) for the next such call.
+interface TerminalSession @0x9126139bd21fd2c0 {
+  write @0 (data :Data) -> ();
+  # Write bytes to the terminal as they are (a newline becomes CR LF).
+  # errors: RANGE (longer than 4,096 bytes; nothing is written).
+  readLine @1 (prompt :Text) -> (line :Text, end :LineEnd);
+  # Show `prompt`, let the person edit one line (arrows, Home, End,
+  # Backspace, Delete, Ctrl-A/E/K/U/W, history with Up/Down) and return it
+  # when Enter is pressed.  Lines are at most 255 bytes: further input is
+  # refused with a bell.  A readLine that arrives while another one waits
+  # takes the terminal over: the older one fails with BUSY (so a reader
+  # that went away cannot hold the terminal).  errors: RANGE (prompt over
+  # 80 bytes), BUSY (taken over), BADFORMAT (malformed params).
+  waitInterrupt @2 () -> (count :UInt32);
+  # Wait for the next Ctrl-C; `count` is how many arrived since the last
+  # delivery (at least 1).  A newer waitInterrupt takes over as readLine
+  # does.  errors: BUSY (taken over).
+}
+
 # ---- user-space services ------------------------------------------------
 
 # A small in-memory key-value store, served by user/demo/kvstore.c over an
@@ -351,10 +543,11 @@ interface KeyValue @0x8c1fbf3213d3a8cb {
   # Remove `key`.  errors: INVAL (bad key), NOTFOUND.
   list @3 () -> (keys :List(Text));
   # Every key, in insertion order.  errors: none.
-  shutdown @4 () -> (served :UInt32);
-  # Stop the server after this answer; `served` counts the calls it
-  # answered.  Accepted only on the server's admin endpoint; errors: PERM
-  # (called through the ordinary KeyValue endpoint).
+  stats @4 () -> (served :UInt32, sessions :UInt32);
+  # Calls answered so far and sessions open now.  Accepted only on the
+  # server's admin endpoint; errors: PERM (called through the ordinary
+  # KeyValue endpoint).  (The server stops by itself once no client facet
+  # is left: there is no shutdown method.)
   putShared @5 (key :Text, value :MemoryObject, size :UInt64)
       -> (checksum :UInt64);
   # Store a large value without copying it: the server maps `value`

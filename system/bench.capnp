@@ -12,6 +12,7 @@
 @0xd4a1b2c3e5f60718;
 
 using C = import "../schema/capos.capnp";
+using Id = import "/capos.ids.capnp";  # interface ids by name (generated)
 
 const binaries :List(C.Binary) = [
   (name = "bench_driver", data = embed "/user/bench/main.elf"),
@@ -20,22 +21,22 @@ const binaries :List(C.Binary) = [
 ];
 
 const grants :List(C.CapGrant) = [
-  (name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)),
-  (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)),
-  (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner)),
-  (name = "frames", interfaceId = 0xaee7ae6b724cbb71, source = (kernel = frameAllocator)),
-  (name = "vm", interfaceId = 0xc14155ea5afc726c, source = (kernel = virtualMemory)),
-  (name = "boot", interfaceId = 0xcc0905ade4cdc3d4, source = (kernel = bootPackage)),
+  (name = "console", interfaceId = Id.console, source = (kernel = console)),
+  (name = "timer", interfaceId = Id.timer, source = (kernel = timer)),
+  (name = "spawner", interfaceId = Id.processSpawner, source = (kernel = processSpawner)),
+  (name = "frames", interfaceId = Id.frameAllocator, source = (kernel = frameAllocator)),
+  (name = "vm", interfaceId = Id.virtualMemory, source = (kernel = virtualMemory)),
+  (name = "boot", interfaceId = Id.bootPackage, source = (kernel = bootPackage)),
 ];
 
 const smokeGrants :List(C.CapGrant) = [
-  (name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)),
-  (name = "timer", interfaceId = 0xa03d7b66888723e2, source = (kernel = timer)),
-  (name = "spawner", interfaceId = 0x86700d247e7b0a5d, source = (kernel = processSpawner)),
-  (name = "frames", interfaceId = 0xaee7ae6b724cbb71, source = (kernel = frameAllocator)),
-  (name = "vm", interfaceId = 0xc14155ea5afc726c, source = (kernel = virtualMemory)),
-  (name = "boot", interfaceId = 0xcc0905ade4cdc3d4, source = (kernel = bootPackage)),
-  (name = "smoke", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console)),
+  (name = "console", interfaceId = Id.console, source = (kernel = console)),
+  (name = "timer", interfaceId = Id.timer, source = (kernel = timer)),
+  (name = "spawner", interfaceId = Id.processSpawner, source = (kernel = processSpawner)),
+  (name = "frames", interfaceId = Id.frameAllocator, source = (kernel = frameAllocator)),
+  (name = "vm", interfaceId = Id.virtualMemory, source = (kernel = virtualMemory)),
+  (name = "boot", interfaceId = Id.bootPackage, source = (kernel = bootPackage)),
+  (name = "smoke", interfaceId = Id.console, source = (kernel = console)),
 ];
 
 const manifest :C.SystemManifest = (

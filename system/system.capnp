@@ -1,81 +1,74 @@
 # SPDX-License-Identifier: MIT
 # system.capnp - the default capOS boot manifest (see docs/schema.md).
 #
-# `capnp eval -b -I$(BUILD) -I$(BUILD)/gen/placeholder system/system.capnp
-# manifest` serializes the constant below into $(BUILD)/manifest.bin, the one
-# boot module.  Embedded binaries are named "/user/<x>.elf": a leading slash
-# searches the -I directories in order, so the real $(BUILD)/user/init.elf is
-# used when it exists and mk/capnpc.mk's placeholder otherwise.
-# Interface ids are the literal type ids from schema/capos.capnp.
+# `make manifest` serializes the constant below into $(BUILD)/manifest.bin,
+# the one boot module.  Everything is named: interfaces through the
+# generated ids (build/gen/capos.ids.capnp), binaries through the generated
+# program constants (build/gen/programs.capnp), init's grants through
+# common.capnp.  No hex ids, no paths.
 
 @0xaa591e413ce04f7c;
 
 using C = import "../schema/capos.capnp";
+using Id = import "/capos.ids.capnp";  # interface ids by name (generated)
+using Prog = import "/programs.capnp"; # programs by name (generated)
+using Sys = import "common.capnp";
 
 const manifest :C.SystemManifest = (
   schemaVersion = 1,
-  binaries = [
-    (name = "init", data = embed "/user/init.elf"),
-    (name = "kvstore", data = embed "/user/demo/kvstore.elf"),
-    (name = "kvclient", data = embed "/user/demo/kvclient.elf"),
-    (name = "kvdemo", data = embed "/user/demo/kvdemo.elf"),
-  ],
+  binaries = [Prog.init, Prog.kvstore, Prog.kvclient, Prog.kvdemo,
+              Prog.bootcount],
   initConfig = (
-    init = (
-      name = "init",
-      binary = "init",
-      grants = [
-        (name = "console", interfaceId = 0xf8cb04023b505d3c,
-         source = (kernel = console)),
-        (name = "timer", interfaceId = 0xa03d7b66888723e2,
-         source = (kernel = timer)),
-        (name = "boot", interfaceId = 0xcc0905ade4cdc3d4,
-         source = (kernel = bootPackage)),
-        (name = "caps", interfaceId = 0xa7bc30f1f1780804,
-         source = (kernel = capabilityManager)),
-        (name = "spawner", interfaceId = 0x86700d247e7b0a5d,
-         source = (kernel = processSpawner)),
-        (name = "frames", interfaceId = 0xaee7ae6b724cbb71,
-         source = (kernel = frameAllocator)),
-      ],
-    ),
+    init = Sys.init,
     # The key-value demo (docs/ipc.md): kvstore serves KeyValue on two
-    # endpoints; kvdemo gets client facets of both and starts three kvclient
+    # endpoints; kvdemo gets facets of both and starts three kvclient
     # processes ("alice", "bob", and "carol" who shares 64 KiB through a
-    # MemoryObject), each with one facet, then stops kvstore
-    # through the "admin" facet.  An imported grant names the interface the
-    # export serves (KeyValue; the kernel checks this at boot); the cap the
-    # child gets is a ClientEndpoint facet and its CapSet entry says so.
+    # MemoryObject), each with one facet, asks for stats through "admin"
+    # and exits; with no client left kvstore stops by itself.  An imported
+    # grant names the interface the export serves (KeyValue; the kernel
+    # checks this at boot), and the child's CapSet entry says KeyValue.
     services = [
+      # The virtio-blk disk (docs/devices.md): the driver gets exactly its
+      # PCI function and a NotificationFactory, and keeps a boot counter on
+      # the disk (`make run` attaches build/disk.img).
+      (name = "disk", binary = "bootcount",
+       grants = [
+         (name = "console", interfaceId = Id.console,
+          source = (kernel = console)),
+         (name = "disk", interfaceId = Id.pciDevice,
+          source = (device = (vendorId = 0x1af4, deviceId = 0x1042))),
+         (name = "notifications", interfaceId = Id.notificationFactory,
+          source = (kernel = notificationFactory)),
+       ]),
       (name = "kvstore", binary = "kvstore",
        grants = [
-         (name = "console", interfaceId = 0xf8cb04023b505d3c,
+         (name = "console", interfaceId = Id.console,
           source = (kernel = console)),
-         (name = "kv", interfaceId = 0xd2ad96124f979c7f,
+         (name = "kv", interfaceId = Id.endpoint,
           source = (kernel = endpoint)),
-         (name = "admin", interfaceId = 0xd2ad96124f979c7f,
+         (name = "admin", interfaceId = Id.endpoint,
           source = (kernel = endpoint)),
        ],
        exports = [
-         (name = "kv", interfaceId = 0x8c1fbf3213d3a8cb, grant = "kv"),
-         (name = "admin", interfaceId = 0x8c1fbf3213d3a8cb, grant = "admin"),
+         (name = "kv", interfaceId = Id.keyValue, grant = "kv"),
+         (name = "admin", interfaceId = Id.keyValue, grant = "admin"),
        ],
        args = ["--max-entries=16"]),
       (name = "kvdemo", binary = "kvdemo",
        grants = [
-         (name = "console", interfaceId = 0xf8cb04023b505d3c,
+         (name = "console", interfaceId = Id.console,
           source = (kernel = console)),
-         (name = "spawner", interfaceId = 0x86700d247e7b0a5d,
+         (name = "spawner", interfaceId = Id.processSpawner,
           source = (kernel = processSpawner)),
-         (name = "alice", interfaceId = 0x8c1fbf3213d3a8cb,
+         (name = "alice", interfaceId = Id.keyValue,
           source = (service = (service = "kvstore", export = "kv"))),
-         (name = "bob", interfaceId = 0x8c1fbf3213d3a8cb,
+         (name = "bob", interfaceId = Id.keyValue,
           source = (service = (service = "kvstore", export = "kv"))),
-         (name = "carol", interfaceId = 0x8c1fbf3213d3a8cb,
+         (name = "carol", interfaceId = Id.keyValue,
           source = (service = (service = "kvstore", export = "kv"))),
-         (name = "frames", interfaceId = 0xaee7ae6b724cbb71,
+         (name = "frames", interfaceId = Id.frameAllocator,
           source = (kernel = frameAllocator)),
-         (name = "admin", interfaceId = 0x8c1fbf3213d3a8cb,
+         (name = "admin", interfaceId = Id.keyValue,
           source = (service = (service = "kvstore", export = "admin"))),
        ],
        # kvdemo starts three kvclients (1,024 frames each by default):

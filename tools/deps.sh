@@ -3,11 +3,28 @@
 #
 # Called first by `make run`, `make test` and .ci/run.  As root it installs
 # what is missing with apt-get; otherwise it prints the exact command and
-# stops.  The list and the reasons are in docs/toolchain.md.
+# stops.  The list and the reasons are in docs/toolchain.md.  It also makes
+# Debian's source packages reachable (a deb-src line for bookworm main), for
+# the third-party code tools/debsrc.sh unpacks (musl, Lua; docs/posix.md).
 set -eu
+SRC_LIST=/etc/apt/sources.list.d/capos-deb-src.list
+need_src() { ! apt-cache showsrc musl 2>/dev/null | grep -q '^Package: musl'; }
+if need_src; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "capOS needs Debian source packages (apt-get source musl)." >&2
+        echo "As root: echo 'deb-src http://deb.debian.org/debian bookworm main'" \
+             "> $SRC_LIST && apt-get update" >&2
+        exit 1
+    fi
+    grep -rqsE '^deb-src|^Types:.*deb-src' /etc/apt/sources.list \
+        /etc/apt/sources.list.d/ ||
+        echo 'deb-src http://deb.debian.org/debian bookworm main' > "$SRC_LIST"
+    echo "deps: fetching the Debian source index"
+    apt-get update -q
+fi
 PKGS="build-essential clang lld python3 gdb qemu-system-x86 grub-pc-bin
 grub-common grub-efi-amd64-bin xorriso mtools ovmf capnproto libcapnp-dev
-libclang-rt-14-dev cppcheck clang-tidy cpio"
+libclang-rt-14-dev cppcheck clang-tidy cpio lua5.4"
 missing=""
 for p in $PKGS; do
     st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

@@ -8,7 +8,8 @@
 # never chosen automatically), GDB=1 waits for gdb on :1234, SERIAL=file:X
 # sends the serial console to a file instead of stdio, APPEND="..." sets the
 # kernel command line (pvh only), INITRD=file passes a boot module (pvh),
-# MEM (default 256M), SMP (default 1).
+# MEM (default 256M), SMP (default 1), DISK=file attaches a raw image as a
+# modern virtio-blk PCI function (1af4:1042, MSI-X).
 set -eu
 mode=$1; kernel=$2; shift 2
 iso=${ISO_IMAGE:-build/capos.iso}
@@ -17,6 +18,10 @@ args=(-machine q35 -m "${MEM:-256M}" -smp "${SMP:-1}" -display none
       -no-reboot -nodefaults -no-user-config
       -device isa-debug-exit,iobase=0xf4,iosize=0x04
       -serial "${SERIAL:-mon:stdio}")
+if [ -n "${DISK:-}" ]; then
+    args+=(-drive "file=$DISK,if=none,id=disk0,format=raw,cache=writeback"
+           -device virtio-blk-pci,drive=disk0,disable-legacy=on)
+fi
 if [ "${KVM:-0}" = 1 ]; then
     args+=(-accel kvm -cpu host); accel=kvm
 else

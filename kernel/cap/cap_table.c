@@ -44,9 +44,11 @@
  * Only prepare/reserve can fail; commit and abort cannot.
  *
  * Locking: no lock inside.  Every function runs under the lock of the
- * process owning t; a transfer holds both processes' locks.  kobj_put may
- * run an object's destroy hook under that lock, so destroy hooks must not
- * take a process lock.  Slot storage is never freed while t is in use.
+ * process owning t; a transfer takes one process's lock at a time.  No
+ * function here ever runs a destroy hook: every reference it drops goes
+ * through kobj_put_deferred, and the caller runs kobj_reap() once it holds
+ * no lock (a destroy hook takes locks and completes calls).  Slot storage
+ * is never freed while t is in use.
  */
 #include <kernel/cap_table.h>
 
@@ -216,7 +218,7 @@ err_t cap_release(struct cap_table *t, cap_id_t id)
         return resolve(t, id, CAP_SLOT_MOVING) ? ERR_BUSY : ERR_BADCAP;
     o = e->obj;
     vacate(t, cap_id_index(id));
-    kobj_put(o);            /* table consistent before foreign code runs */
+    kobj_put_deferred(o);   /* destroy only after the caller unlocks */
     return ERR_OK;
 }
 
@@ -231,7 +233,7 @@ void cap_table_release_all(struct cap_table *t)
             continue;
         vacate(t, i);
         if (o)
-            kobj_put(o);
+            kobj_put_deferred(o);
     }
 }
 
@@ -304,7 +306,7 @@ void cap_move_commit(struct cap_table *t, cap_id_t id)
     }
     o = e->obj;
     vacate(t, cap_id_index(id));
-    kobj_put(o);
+    kobj_put_deferred(o);
 }
 
 /* The move failed: the sender's cap is usable again. */
@@ -331,7 +333,7 @@ err_t cap_copy_prepare(struct cap_table *t, cap_id_t id, struct cap_grant *g)
 void cap_grant_drop(struct cap_grant *g)
 {
     if (g->obj)
-        kobj_put(g->obj);
+        kobj_put_deferred(g->obj);
     g->obj = NULL;
 }
 

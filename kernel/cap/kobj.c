@@ -20,6 +20,18 @@
  * many caps exist.  The counter never wraps: it saturates at
  * KOBJ_EPOCH_DEAD, the "revoked forever" state, which also refuses new caps.
  *
+ * Deferred destruction: a destroy hook takes locks (an Endpoint's closes
+ * its queue and completes calls in other processes), so it must never run
+ * under a lock, and one hook may drop the last reference of another object
+ * (a queued call carrying the last cap of a second Endpoint).  Code under
+ * a lock drops references with kobj_put_deferred, which only queues a dead
+ * object on the running context's reaper; kobj_reap, called once no lock
+ * is held, runs the queued hooks in order.  kobj_put reaps itself, except
+ * inside a hook (reaper busy): there it only queues, and the outer reap
+ * runs the object after the current hook returns, so nested teardown of
+ * any depth uses constant stack.  The reap_next link is free to use: an
+ * object at refs 0 belongs to nobody else.
+ *
  * Live counters: k_kobj_live[type] counts objects between kobj_init and
  * destroy, so tests (host, in-kernel and the QEMU leak oracle) can prove
  * that teardown freed exactly what was created.  They are relaxed atomics;
@@ -30,11 +42,19 @@
  * below zero) is counted in k_kobj_faults and otherwise ignored; the kernel
  * glue checks kobj_faults() in its self tests and may panic on it.
  */
+#include <stddef.h>
 #include <kernel/kobj.h>
+#ifdef CONFIG_KTEST
+#include <kernel/spinlock.h>  /* lockcheck_assert_unlocked */
+#endif
 
 /* Guarded by atomics; no lock. */
 static uint64_t k_kobj_live[KOBJ__COUNT];
 static uint64_t k_kobj_faults;
+/* Set once at boot, then read only. */
+static struct kobj_reaper *(*k_reaper_fn)(void);
+/* Owned by the context running before threads exist (and the host). */
+static struct kobj_reaper k_reaper0;
 
 /* Counter index of an ops type; out-of-range types count as KOBJ_UNKNOWN. */
 static uint32_t type_index(const struct kobj_ops *ops)
@@ -52,6 +72,7 @@ static void fault(void)
 void kobj_init(struct kobj *o, const struct kobj_ops *ops)
 {
     o->ops = ops;
+    o->reap_next = NULL;
     __atomic_store_n(&o->refs, 1, __ATOMIC_RELAXED);
     __atomic_store_n(&o->epoch, 0, __ATOMIC_RELAXED);
     __atomic_fetch_add(&k_kobj_live[type_index(ops)], 1, __ATOMIC_RELAXED);
@@ -68,22 +89,84 @@ void kobj_get(struct kobj *o)
     }
 }
 
-/* Drop a reference; the last one destroys o. */
-void kobj_put(struct kobj *o)
+void kobj_set_reaper(struct kobj_reaper *(*fn)(void))
 {
-    const struct kobj_ops *ops = o->ops;
+    k_reaper_fn = fn;
+}
+
+/* The reaper of the running context. */
+static struct kobj_reaper *reaper(void)
+{
+    struct kobj_reaper *r = k_reaper_fn ? k_reaper_fn() : NULL;
+
+    return r ? r : &k_reaper0;
+}
+
+/* Drop a reference; true if it was the last (o now belongs to the caller). */
+static bool put_ref(struct kobj *o)
+{
     uint32_t old = __atomic_fetch_sub(&o->refs, 1, __ATOMIC_ACQ_REL);
 
     if (old == 0) {         /* put below zero: undo and report */
         __atomic_fetch_add(&o->refs, 1, __ATOMIC_RELAXED);
         fault();
-        return;
+        return false;
     }
-    if (old != 1)
+    return old == 1;
+}
+
+/* Append dead o to r's list. */
+static void queue(struct kobj_reaper *r, struct kobj *o)
+{
+    o->reap_next = NULL;
+    if (r->tail)
+        r->tail->reap_next = o;
+    else
+        r->head = o;
+    r->tail = o;
+}
+
+void kobj_put_deferred(struct kobj *o)
+{
+    if (put_ref(o))
+        queue(reaper(), o);
+}
+
+void kobj_put(struct kobj *o)
+{
+    if (!put_ref(o))
         return;
-    __atomic_fetch_sub(&k_kobj_live[type_index(ops)], 1, __ATOMIC_RELAXED);
-    if (ops->destroy)
-        ops->destroy(o);    /* o may be freed from here on */
+    queue(reaper(), o);
+    kobj_reap();
+}
+
+void kobj_reap(void)
+{
+    struct kobj_reaper *r = reaper();
+
+    if (r->busy || !r->head)
+        return;
+#ifdef CONFIG_KTEST
+    lockcheck_assert_unlocked("a destroy hook runs");
+#endif
+    r->busy = true;
+    while (r->head) {
+        struct kobj *o = r->head;
+        const struct kobj_ops *ops = o->ops;
+
+        r->head = o->reap_next;
+        if (!r->head)
+            r->tail = NULL;
+        __atomic_fetch_sub(&k_kobj_live[type_index(ops)], 1, __ATOMIC_RELAXED);
+        if (ops->destroy)
+            ops->destroy(o);    /* o may be freed from here on */
+    }
+    r->busy = false;
+}
+
+bool kobj_reap_pending(void)
+{
+    return reaper()->head != NULL;
 }
 
 /* Snapshot of the reference count. */

@@ -8,6 +8,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/layout.h>
+#include <arch/pci.h>
 #include <common/fmt.h>
 #include <common/string.h>
 #include <kernel/boot_init.h>
@@ -19,6 +20,8 @@
 #include <kernel/kobjs.h>
 #include <kernel/manifest.h>
 #include <kernel/memcaps.h>
+#include <kernel/devices.h>
+#include <kernel/notification.h>
 #include <kernel/pmm.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
@@ -37,7 +40,10 @@ static bool kcap_available(uint32_t k)
            k == CAPOS_KERNEL_CAP_VIRTUAL_MEMORY ||
            k == CAPOS_KERNEL_CAP_PROCESS_SPAWNER ||
            k == CAPOS_KERNEL_CAP_THREAD_CONTROL ||
-           k == CAPOS_KERNEL_CAP_ENDPOINT;
+           k == CAPOS_KERNEL_CAP_ENDPOINT ||
+           k == CAPOS_KERNEL_CAP_NOTIFICATION_FACTORY ||
+           k == CAPOS_KERNEL_CAP_DEVICE_MANAGER ||
+           k == CAPOS_KERNEL_CAP_SERIAL;
 }
 
 static struct kobj *kcap_obj(uint32_t k)
@@ -51,6 +57,9 @@ static struct kobj *kcap_obj(uint32_t k)
     case CAPOS_KERNEL_CAP_VIRTUAL_MEMORY: return vmem_obj();
     case CAPOS_KERNEL_CAP_PROCESS_SPAWNER: return spawner_obj();
     case CAPOS_KERNEL_CAP_THREAD_CONTROL: return threadctl_obj();
+    case CAPOS_KERNEL_CAP_NOTIFICATION_FACTORY: return notification_factory_obj();
+    case CAPOS_KERNEL_CAP_DEVICE_MANAGER: return devmgr_obj();
+    case CAPOS_KERNEL_CAP_SERIAL: return serialport_obj();
     default: return NULL;
     }
 }
@@ -93,6 +102,22 @@ static struct kobj *kcap_new(uint32_t k)
     return o;
 }
 
+/* A fresh open of the PCI function m names (one reference), or NULL if
+ * there is none or it is open already (the test then fails visibly). */
+static struct kobj *device_new(capos_device_match_r m)
+{
+    uint16_t vendor = capos_device_match_get_vendor_id(m);
+    uint16_t device = capos_device_match_get_device_id(m);
+    uint32_t want = capos_device_match_get_index(m), seen = 0;
+    for (uint32_t i = 0; i < pci_count(); i++) {
+        const struct pci_func *pf = pci_get(i);
+        struct pcidev *d;
+        if (pf->vendor == vendor && pf->device == device && seen++ == want)
+            return pcidev_open(i, &d) ? NULL : &d->obj;
+    }
+    return NULL;
+}
+
 /* Grant every cap of entry s to p and write p's CapSet page. */
 static err_t grant_all(struct process *p, capos_service_entry_r s)
 {
@@ -104,9 +129,13 @@ static err_t grant_all(struct process *p, capos_service_entry_r s)
         capos_cap_grant_r g = capos_cap_grant_rlist_get(gl, i);
         capos_cap_grant_source_r src = capos_cap_grant_get_source(g);
         struct capnp_text name = capos_cap_grant_get_name(g);
-        if (capos_cap_grant_source_which(src) != CAPOS_CAP_GRANT_SOURCE_KERNEL)
+        uint32_t which = capos_cap_grant_source_which(src);
+        if (which != CAPOS_CAP_GRANT_SOURCE_KERNEL &&
+            which != CAPOS_CAP_GRANT_SOURCE_DEVICE)
             return ERR_NOSYS;       /* service wiring is init's job */
-        struct kobj *o = kcap_new(capos_cap_grant_source_get_kernel(src));
+        struct kobj *o = which == CAPOS_CAP_GRANT_SOURCE_DEVICE
+                             ? device_new(capos_cap_grant_source_get_device(src))
+                             : kcap_new(capos_cap_grant_source_get_kernel(src));
         items[i] = (struct capset_item){.name = name.str, .name_len = name.len,
                                         .iface = capos_cap_grant_get_interface_id(g)};
         r = o ? cap_insert(&p->caps, o, items[i].iface, CAP_HOLD_GRANT,
@@ -264,6 +293,25 @@ static err_t run_test_process(capos_service_entry_r s, int64_t *code,
     return ERR_OK;
 }
 
+/* args[2] = "reason=<prefix>": the exit reason must start with it; true
+ * if there is none or it matches. */
+static bool reason_ok(capos_service_entry_r s, const char *reason)
+{
+    struct capnp_list args = capos_service_entry_get_args(s);
+    struct capnp_ptr p2 = capnp_list_ptr(&args, 2);
+    static const struct capnp_text none = {"", 0};
+    struct capnp_text e = capnp_list_len(&args) > 2
+                              ? capnp_ptr_read_text(&p2, none) : none;
+    if (e.len < 7 || memcmp(e.str, "reason=", 7) != 0)
+        return true;
+    bool ok = strlen(reason) >= e.len - 7 &&
+              memcmp(reason, e.str + 7, e.len - 7) == 0;
+    if (!ok)
+        printk("  exit reason \"%s\", expected \"%.*s...\"\n", reason,
+               (int)(e.len - 7), e.str + 7);
+    return ok;
+}
+
 /* Run one test service; true if it passed. */
 static bool run_one_test(capos_service_entry_r s)
 {
@@ -286,6 +334,7 @@ static bool run_one_test(capos_service_entry_r s)
         if (!ok)
             printk("  exit code %lld (%s), expected %lld%s\n", (long long)code,
                    reason, (long long)want, r ? "; could not start" : "");
+        ok = reason_ok(s, reason) && ok;
     }
     if (leak)
         print_leaks(&before, &after);

@@ -22,6 +22,7 @@
 #include <arch/paging.h>
 #include <arch/trap.h>
 #include <common/string.h>
+#include <arch/pci.h>
 #include <kernel/boot_init.h>
 #include <kernel/bootinfo.h>
 #include <kernel/clock.h>
@@ -30,6 +31,7 @@
 #include <kernel/kstack.h>
 #include <kernel/pmm.h>
 #include <kernel/printk.h>
+#include <kernel/spinlock.h>
 #include <kernel/serial.h>
 #include <kernel/thread.h>
 
@@ -128,6 +130,7 @@ void kmain(uint64_t magic, uint64_t info, uint64_t boot_tsc)
 {
     serial_init();
     cpu_install(&cpus[0], 0);
+    lockcheck_init();           /* test kernel: per-CPU held-lock stacks */
     gdt_init(&cpus[0]);
     idt_init();
     printk("\ncapOS kernel starting\n");
@@ -146,6 +149,7 @@ void kmain(uint64_t magic, uint64_t info, uint64_t boot_tsc)
     syscall_init();
     syscall_fault_init();
     sched_init();
+    pci_scan();
     irq_enable();
     banner(&boot_info);
 

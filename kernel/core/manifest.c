@@ -51,6 +51,10 @@ uint64_t manifest_kernel_cap_iface(uint32_t kind)
             CAPOS_CAPABILITY_MANAGER_INTERFACE_ID,
         [CAPOS_KERNEL_CAP_THREAD_CONTROL] = CAPOS_THREAD_CONTROL_INTERFACE_ID,
         [CAPOS_KERNEL_CAP_ENDPOINT] = CAPOS_ENDPOINT_INTERFACE_ID,
+        [CAPOS_KERNEL_CAP_NOTIFICATION_FACTORY] =
+            CAPOS_NOTIFICATION_FACTORY_INTERFACE_ID,
+        [CAPOS_KERNEL_CAP_DEVICE_MANAGER] = CAPOS_DEVICE_MANAGER_INTERFACE_ID,
+        [CAPOS_KERNEL_CAP_SERIAL] = CAPOS_SERIAL_INTERFACE_ID,
     };
     return kind < CAPOS_KERNEL_CAP__COUNT ? ids[kind] : 0;
 }
@@ -182,6 +186,11 @@ static err_t check_source(capos_service_entry_r s, capos_cap_grant_r g,
                        (int)ex.len, ex.str);
         return ERR_OK;
     }
+    case CAPOS_CAP_GRANT_SOURCE_DEVICE:
+        if (iface != CAPOS_PCI_DEVICE_INTERFACE_ID)
+            return bad(why, n, ERR_WRONGTYPE, "service '%.*s' grant '%.*s': a "
+                       "device grant has interface PciDevice", SNAME, GNAME);
+        return ERR_OK;
     case CAPOS_CAP_GRANT_SOURCE_CLIENT_OF: {
         struct capnp_text of = capos_cap_grant_source_get_client_of(src);
         capos_cap_grant_r eg;

@@ -31,7 +31,9 @@ static struct process *trapping_proc(const char *what)
 
 static void sys_cap_enter(struct trap_frame *tf)
 {
-    tf->rax = (uint64_t)cap_enter(trapping_proc("cap_enter"), tf->rdi, tf->rsi);
+    struct process *p = trapping_proc("cap_enter");
+    tf->rax = (uint64_t)cap_enter(p, tf->rdi, tf->rsi);
+    proc_exit_if_requested(p);  /* exitThread: nothing is in flight now */
 }
 
 static void sys_exit(struct trap_frame *tf)

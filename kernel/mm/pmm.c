@@ -27,6 +27,17 @@ static struct frame_alloc pmm;
 static struct spinlock pmm_lock = SPINLOCK_INIT("pmm");
 static bool pmm_direct_map;
 
+bool pmm_range_known(uint64_t pa, uint64_t len)
+{
+    uint64_t f = spin_lock_irqsave(&pmm_lock);
+    bool known = false;
+    for (uint64_t a = pa & ~(uint64_t)(FRAME_SIZE - 1); a < pa + len && !known;
+         a += FRAME_SIZE)
+        known = frame_state(&pmm, a) != FRAME_ABSENT;
+    spin_unlock_irqrestore(&pmm_lock, f);
+    return known;
+}
+
 void *pmm_early_virt(uint64_t pa)
 {
     if (pmm_direct_map)

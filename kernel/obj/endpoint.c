@@ -144,6 +144,7 @@ static void endpoint_destroy(struct kobj *o)
 static void client_destroy(struct kobj *o)
 {
     struct ep_client *c = (struct ep_client *)o;
+    ep_facet_close(c);
     ep_core_put(c->core);
     kfree(c);
 }
@@ -175,6 +176,7 @@ static struct ep_call *core_take_all(struct ep_core *core, struct ep_recv *r)
     struct ep_call *all = core->q_head, **tail = &all;
     while (*tail)
         tail = &(*tail)->next;
+    ep_served_remove_all(core->received);
     *tail = core->received;
     core->q_head = core->q_tail = NULL;
     core->received = NULL;
@@ -192,6 +194,7 @@ static void ep_close(struct ep_core *core)
     core->closed = true;
     struct ep_call *all = core_take_all(core, &r);
     spin_unlock_irqrestore(&core->lock, f);
+    ep_core_drop_events(core);
     while (all) {
         struct ep_call *next = all->next;
         ep_call_fail_to_caller(all, ERR_DISCONNECTED, "endpoint server is gone");
@@ -214,13 +217,25 @@ static struct ep_core *ctx_core(void *ctx)
     return ((struct endpoint *)((struct call_ctx *)ctx)->target)->core;
 }
 
+/* True if iface is served by a kernel object type (a facet may not pose
+ * as one: kernel code trusts those interfaces' objects). */
+static bool kernel_interface(uint64_t iface)
+{
+    for (uint32_t t = 0; t < KOBJ__COUNT; t++)
+        if (kiface_find(t, iface))
+            return true;
+    return iface == CAPOS_CLIENT_ENDPOINT_INTERFACE_ID;
+}
+
 static int ep_make_client(void *ctx, capos_endpoint_make_client_params_r params,
                           capos_endpoint_make_client_results_b results)
 {
-    (void)params;
     (void)results;
     struct call_ctx *c = ctx;
     struct ep_core *core = ctx_core(ctx);
+    uint64_t iface = capos_endpoint_make_client_params_get_interface_id(params);
+    if (iface && kernel_interface(iface))
+        return call_fail(c, ERR_INVAL, "a facet cannot serve a kernel interface");
     struct ep_client *fc = kzalloc(sizeof *fc);
     if (!fc)
         return call_fail(c, ERR_NOMEM, "no memory for a client facet");
@@ -231,8 +246,12 @@ static int ep_make_client(void *ctx, capos_endpoint_make_client_params_r params,
     ep_core_get(core);
     fc->core = core;
     kobj_init(&fc->obj, &client_ops);
+    if (ep_facet_open(core, fc)) {
+        kobj_put(&fc->obj);
+        return call_fail(c, ERR_NOMEM, "no memory for a client facet");
+    }
     c->result_obj = &fc->obj;
-    c->result_iface = CAPOS_CLIENT_ENDPOINT_INTERFACE_ID;
+    c->result_iface = iface ? iface : CAPOS_CLIENT_ENDPOINT_INTERFACE_ID;
     c->result_flags = CAP_F_TRANSFERABLE;
     return ERR_OK;
 }

@@ -23,6 +23,16 @@ struct ep_recv {
     struct process *server;         /* reference */
     uint64_t user_data, result_addr;
     uint32_t result_len;
+    bool events;                    /* SQE_F_RECV_EVENTS */
+};
+
+/* A peer event waiting for the server's RECV (ep_event.c). */
+struct ep_event {
+    struct ep_event *next;
+    uint64_t session;               /* SESSION_CLOSED: whose */
+    uint32_t seq;                   /* calls queued up to here come first */
+    uint16_t kind;                  /* RING_EVENT_* */
+    bool queued;
 };
 
 struct ep_core {
@@ -35,6 +45,10 @@ struct ep_core {
     struct ep_call *received;
     uint32_t next_call_id;
     struct ep_recv recv;            /* parked RECV if recv.server */
+    uint32_t seq;                   /* calls queued so far (ep_call.seq) */
+    uint32_t facets;                /* live client facets */
+    struct ep_event *ev_head, *ev_tail;
+    struct ep_event no_clients;     /* queued when facets drops to 0 */
 };
 
 struct endpoint {
@@ -47,15 +61,18 @@ struct ep_client {
     struct ep_core *core;
     uint64_t session;
     uint32_t epoch;
+    struct ep_event *closed_ev;     /* its SESSION_CLOSED, made at mint */
 };
 
 struct ep_call {
     struct ep_call *next;           /* queue or received list (core) */
     struct ep_call *pnext;          /* caller's outstanding list */
+    struct ep_call *snext;          /* receiver's served list */
+    struct process *receiver;       /* while received (see ep_served.c) */
     struct ep_core *core;
     struct process *caller;         /* reference */
     uint64_t user_data, result_addr;
-    uint32_t result_len, call_id, epoch;
+    uint32_t result_len, call_id, epoch, seq;
     uint16_t method;
     bool received, caller_gone;
     uint64_t session;
@@ -88,9 +105,32 @@ void ep_call_fail_to_caller(struct ep_call *call, err_t r, const char *msg);
 err_t ep_deliver_write(struct process *p, uint64_t addr, const void *head,
                        uint32_t head_len, const void *msg, uint32_t msg_len,
                        const struct ring_cap_rec *recs, uint32_t ncaps);
+uint32_t ep_delivery_size(const struct ep_call *call);
+struct ring_cqe ep_recv_error(err_t e, const struct ep_call *call);
 err_t ep_deliver(struct ep_call *call, struct process *server, uint64_t addr,
                  uint32_t len, struct ring_cqe *cqe);
-void ep_core_receive(struct ep_core *core, struct ep_call *call);
+void ep_core_receive(struct ep_core *core, struct ep_call *call,
+                     struct process *server);
 void ep_core_requeue_front(struct ep_core *core, struct ep_call *call);
 struct ep_call *ep_core_pop(struct ep_core *core);
 void ep_core_match(struct ep_core *core);
+/* Received calls (ep_served.c).  Add: mark call received by server and
+ * put it on both lists (core lock held).  Remove_all: unlink every call
+ * of a received list from its receiver (core lock held).  Take: the call
+ * `id` received by server, off both lists, or NULL.  Proc_exit: fail
+ * every call p received with DISCONNECTED. */
+void ep_served_add(struct ep_core *core, struct ep_call *call,
+                   struct process *server);
+void ep_served_remove_all(struct ep_call *list);
+struct ep_call *ep_served_take(struct ep_core *core, uint32_t id,
+                               const struct process *server);
+void ep_served_proc_exit(struct process *p);
+/* Peer events (ep_event.c). */
+err_t ep_facet_open(struct ep_core *core, struct ep_client *fc);
+void ep_facet_close(struct ep_client *fc);
+struct ep_event *ep_core_pop_event(struct ep_core *core);
+void ep_core_requeue_event(struct ep_core *core, struct ep_event *ev);
+err_t ep_event_deliver(struct ep_core *core, struct ep_event *ev,
+                       struct process *server, uint64_t addr, uint32_t len,
+                       struct ring_cqe *cqe);
+void ep_core_drop_events(struct ep_core *core);

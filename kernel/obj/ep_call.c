@@ -48,6 +48,14 @@ err_t ep_deliver_write(struct process *p, uint64_t addr, const void *head,
     return r;
 }
 
+/* Bytes a RECV buffer needs for call: info, params padded to 8, one cap
+ * record per transferred cap. */
+uint32_t ep_delivery_size(const struct ep_call *call)
+{
+    return sizeof(struct ring_recv_info) + ep_pad8(call->params_len) +
+           call->x.n * (uint32_t)sizeof(struct ring_cap_rec);
+}
+
 /* Write call into server's buffer and land its caps there.  On success
  * cqe is the RECV completion and the caller's moves are committed; on
  * error nothing changed (the call stays with the caller of this). */
@@ -55,9 +63,7 @@ err_t ep_deliver(struct ep_call *call, struct process *server,
                         uint64_t addr, uint32_t len, struct ring_cqe *cqe)
 {
     struct ring_cap_rec recs[RING_MAX_XFER];
-    uint32_t ncaps = 0;
-    uint32_t need = sizeof(struct ring_recv_info) + ep_pad8(call->params_len) +
-                    call->x.n * (uint32_t)sizeof(struct ring_cap_rec);
+    uint32_t ncaps = 0, need = ep_delivery_size(call);
     if (need > len)
         return ERR_TOOSMALL;
     if (server->state != PROC_ALIVE)    /* killed while its RECV was parked */
@@ -84,14 +90,30 @@ err_t ep_deliver(struct ep_call *call, struct process *server,
     return ERR_OK;
 }
 
-/* Mark call received under a fresh id (core lock held). */
-void ep_core_receive(struct ep_core *core, struct ep_call *call)
+/* The completion of a RECV whose delivery failed with e (the call stays
+ * queued): a buffer the kernel cannot write (FAULT) or that is too small
+ * (TOOSMALL, cap0.cap_id = the bytes the delivery needs) is
+ * INVALID_RESULT_BUFFER; no room in the receiver's table (QUOTA, FULL) or
+ * a receiver that is gone is INVOKE_FAILED.  The same whether the RECV
+ * was parked or found the call queued. */
+struct ring_cqe ep_recv_error(err_t e, const struct ep_call *call)
 {
-    call->received = true;
+    bool buf = e == ERR_FAULT || e == ERR_TOOSMALL;
+    struct ring_cqe cqe = {.result = buf ? CAP_ERR_INVALID_RESULT_BUFFER
+                                         : CAP_ERR_INVOKE_FAILED,
+                           .aux = (uint32_t)e};
+    if (e == ERR_TOOSMALL && call)
+        cqe.cap0.cap_id = ep_delivery_size(call);
+    return cqe;
+}
+
+/* Mark call received by server under a fresh id (core lock held). */
+void ep_core_receive(struct ep_core *core, struct ep_call *call,
+                     struct process *server)
+{
     call->call_id = ++core->next_call_id ? core->next_call_id
                                          : ++core->next_call_id;
-    call->next = core->received;
-    core->received = call;
+    ep_served_add(core, call, server);
 }
 
 void ep_core_requeue_front(struct ep_core *core, struct ep_call *call)
@@ -117,31 +139,34 @@ struct ep_call *ep_core_pop(struct ep_core *core)
     return call;
 }
 
-/* A call arrived or a RECV parked: match them.  Runs with no lock held. */
+/* A call or event arrived or a RECV parked: match them.  Runs with no
+ * lock held. */
 void ep_core_match(struct ep_core *core)
 {
     uint64_t f = spin_lock_irqsave(&core->lock);
     struct ep_recv r = core->recv;
-    struct ep_call *call = r.server ? ep_core_pop(core) : NULL;
-    if (call)
+    struct ep_event *ev = r.server && r.events ? ep_core_pop_event(core) : NULL;
+    struct ep_call *call = r.server && !ev ? ep_core_pop(core) : NULL;
+    if (call || ev)
         core->recv.server = NULL;
     spin_unlock_irqrestore(&core->lock, f);
-    if (!call)
+    if (!call && !ev)
         return;
     struct ring_cqe cqe = {0};
-    err_t e = ep_deliver(call, r.server, r.result_addr, r.result_len, &cqe);
+    err_t e = ev ? ep_event_deliver(core, ev, r.server, r.result_addr,
+                                    r.result_len, &cqe)
+                 : ep_deliver(call, r.server, r.result_addr, r.result_len, &cqe);
     f = spin_lock_irqsave(&core->lock);
-    if (e)
+    if (e && ev)
+        ep_core_requeue_event(core, ev);
+    else if (e)
         ep_core_requeue_front(core, call);
-    else
-        ep_core_receive(core, call);
-    cqe.call_id = e ? 0 : call->call_id;
-    spin_unlock_irqrestore(&core->lock, f);
+    else if (call)
+        ep_core_receive(core, call, r.server);
+    cqe.call_id = e || ev ? 0 : call->call_id;
     if (e)
-        cqe = (struct ring_cqe){.result = e == ERR_FAULT || e == ERR_TOOSMALL
-                                              ? CAP_ERR_INVALID_RESULT_BUFFER
-                                              : CAP_ERR_INVOKE_FAILED,
-                                .aux = (uint32_t)e};
+        cqe = ep_recv_error(e, call);   /* call is only safe under the lock */
+    spin_unlock_irqrestore(&core->lock, f);
     cqe.user_data = r.user_data;
     proc_post_cqe(r.server, &cqe, true);
     proc_wait_uncharge(r.server, false);
@@ -209,6 +234,7 @@ static err_t core_enqueue(struct ep_core *core, struct ep_call *call,
                                                    : ERR_OK;
     if (!r) {
         call->next = NULL;
+        call->seq = ++core->seq;
         if (core->q_tail)
             core->q_tail->next = call;
         else
@@ -253,6 +279,23 @@ static void call_reject(const struct ring_sqe *sqe, struct ring_cqe *cqe,
                           r == ERR_FULL ? "endpoint queue full" : NULL);
 }
 
+/* A transfer that would put core's own Endpoint (server object) in its
+ * queue: refused, as Zircon refuses writing a channel into itself (the
+ * queue would keep its own server alive). */
+static int xfer_self(const struct xfer_set *x, const struct ep_core *core,
+                     uint32_t *aux)
+{
+    for (uint32_t i = 0; i < x->n; i++) {
+        const struct kobj *o = x->g[i].obj;
+        if (o && o->ops == &endpoint_ops &&
+            ((const struct endpoint *)o)->core == core) {
+            *aux = ERR_PERM;
+            return CAP_ERR_INVOKE_FAILED;
+        }
+    }
+    return 0;
+}
+
 bool endpoint_call(struct process *p, const struct ring_sqe *sqe,
                    struct ring_cqe *cqe, struct kobj *facet)
 {
@@ -262,6 +305,8 @@ bool endpoint_call(struct process *p, const struct ring_sqe *sqe,
     if (!call)
         return true;
     int bad = xfer_prepare(p, sqe, &call->x, &aux);
+    if (!bad)
+        bad = xfer_self(&call->x, fc->core, &aux);
     err_t r = bad ? ERR_OK : proc_wait_charge(p);
     if (bad || r) {
         call_discard(p, call);

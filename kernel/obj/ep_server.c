@@ -45,7 +45,8 @@ static bool recv_park(struct process *p, struct ep_core *core,
         kobj_get(&p->obj);
         core->recv = (struct ep_recv){.server = p, .user_data = sqe->user_data,
                                       .result_addr = sqe->result_addr,
-                                      .result_len = sqe->result_len};
+                                      .result_len = sqe->result_len,
+                                      .events = sqe->flags & SQE_F_RECV_EVENTS};
     }
     spin_unlock_irqrestore(&core->lock, f);
     if (r == ERR_BUSY || r == ERR_DISCONNECTED)
@@ -73,41 +74,38 @@ bool endpoint_recv_op(struct process *p, const struct ring_sqe *sqe,
                                  .aux = ERR_FAULT};
     } else {
         uint64_t f = spin_lock_irqsave(&core->lock);
-        struct ep_call *call = core->recv.server ? NULL : ep_core_pop(core);
+        bool events = sqe->flags & SQE_F_RECV_EVENTS;
+        struct ep_event *ev = core->recv.server || !events ? NULL
+                              : ep_core_pop_event(core);
+        struct ep_call *call = core->recv.server || ev ? NULL : ep_core_pop(core);
         spin_unlock_irqrestore(&core->lock, f);
-        if (call) {
+        if (ev) {
+            r = ep_event_deliver(core, ev, p, sqe->result_addr,
+                                 sqe->result_len, cqe);
+            if (r) {
+                f = spin_lock_irqsave(&core->lock);
+                ep_core_requeue_event(core, ev);
+                spin_unlock_irqrestore(&core->lock, f);
+                *cqe = (struct ring_cqe){.result = CAP_ERR_INVALID_RESULT_BUFFER,
+                                         .aux = r};
+            }
+        } else if (call) {
             r = ep_deliver(call, p, sqe->result_addr, sqe->result_len, cqe);
             f = spin_lock_irqsave(&core->lock);
             if (r)
                 ep_core_requeue_front(core, call);
             else
-                ep_core_receive(core, call);
+                ep_core_receive(core, call, p);
             cqe->call_id = r ? 0 : call->call_id;
-            spin_unlock_irqrestore(&core->lock, f);
             if (r)
-                *cqe = (struct ring_cqe){.result = CAP_ERR_INVALID_RESULT_BUFFER,
-                                         .aux = r};
+                *cqe = ep_recv_error(r, call);
+            spin_unlock_irqrestore(&core->lock, f);
         } else {
             post = recv_park(p, core, sqe, cqe);
         }
     }
     ep_core_put(core);
     return post;
-}
-
-/* Take the received call `id` off core's received list, or NULL. */
-static struct ep_call *core_take_received(struct ep_core *core, uint32_t id)
-{
-    struct ep_call *found = NULL;
-    uint64_t f = spin_lock_irqsave(&core->lock);
-    for (struct ep_call **pp = &core->received; *pp; pp = &(*pp)->next)
-        if ((*pp)->call_id == id) {
-            found = *pp;
-            *pp = found->next;
-            break;
-        }
-    spin_unlock_irqrestore(&core->lock, f);
-    return found;
 }
 
 /* The error code of a server's CapException reply (ERR_BADFORMAT if the
@@ -217,7 +215,7 @@ bool endpoint_return_op(struct process *p, const struct ring_sqe *sqe,
         *cqe = (struct ring_cqe){.result = CAP_ERR_INVOKE_FAILED, .aux = r};
         return true;
     }
-    struct ep_call *call = core_take_received(core, sqe->call_id);
+    struct ep_call *call = ep_served_take(core, sqe->call_id, p);
     if (!call) {
         *cqe = (struct ring_cqe){.result = CAP_ERR_INVOKE_FAILED,
                                  .aux = ERR_NOTFOUND};
@@ -233,8 +231,7 @@ bool endpoint_return_op(struct process *p, const struct ring_sqe *sqe,
         if (bad)
             *cqe = (struct ring_cqe){.result = bad, .aux = aux};
         uint64_t f = spin_lock_irqsave(&core->lock);
-        call->next = core->received;    /* the server may try again */
-        core->received = call;
+        ep_served_add(core, call, p);   /* the server may try again */
         spin_unlock_irqrestore(&core->lock, f);
     } else {
         return_finish(p, call, reply, sqe, &x, cqe);
@@ -247,35 +244,53 @@ bool endpoint_return_op(struct process *p, const struct ring_sqe *sqe,
 
 /* ---- a caller exits -------------------------------------------------------------- */
 
+/* Mark call's caller gone; true if it was still queued (then it is off
+ * the queue and belongs to the caller of this). */
+static bool call_orphan(struct ep_call *call)
+{
+    struct ep_core *core = call->core;
+    bool queued = false;
+    uint64_t f = spin_lock_irqsave(&core->lock);
+    call->caller_gone = true;
+    for (struct ep_call **pp = &core->q_head; *pp; pp = &(*pp)->next)
+        if (*pp == call) {
+            *pp = call->next;
+            core->queued--;
+            queued = true;
+            break;
+        }
+    if (queued) {
+        core->q_tail = NULL;
+        for (struct ep_call *c = core->q_head; c; c = c->next)
+            core->q_tail = c;
+    }
+    spin_unlock_irqrestore(&core->lock, f);
+    return queued;
+}
+
+/* Two passes: first every call is marked orphaned (and the queued ones
+ * unlinked), then the queued ones are undone.  Undoing a call's transfers
+ * may destroy an Endpoint whose queue held another of p's calls; by then
+ * that call is either ours already or orphaned, never freed under us. */
 void endpoint_proc_exit(struct process *p)
 {
+    ep_served_proc_exit(p);
     uint64_t f = spin_lock_irqsave(&p->lock);
-    struct ep_call *list = p->calls;
+    struct ep_call *list = p->calls, *cancel = NULL;
     p->calls = NULL;
     spin_unlock_irqrestore(&p->lock, f);
     while (list) {
-        struct ep_call *call = list, *next = call->pnext;
-        struct ep_core *core = call->core;
-        bool queued = false;
-        f = spin_lock_irqsave(&core->lock);
-        call->caller_gone = true;
-        for (struct ep_call **pp = &core->q_head; *pp; pp = &(*pp)->next)
-            if (*pp == call) {
-                *pp = call->next;
-                core->queued--;
-                queued = true;
-                break;
-            }
-        if (queued) {
-            core->q_tail = NULL;
-            for (struct ep_call *c = core->q_head; c; c = c->next)
-                core->q_tail = c;
+        struct ep_call *call = list;
+        list = call->pnext;
+        if (call_orphan(call)) {
+            call->next = cancel;
+            cancel = call;
         }
-        spin_unlock_irqrestore(&core->lock, f);
-        if (queued) {
-            xfer_abort(p, &call->x);
-            ep_call_free(call);
-        }
-        list = next;
+    }
+    while (cancel) {
+        struct ep_call *call = cancel;
+        cancel = call->next;
+        xfer_abort(p, &call->x);
+        ep_call_free(call);
     }
 }

@@ -42,7 +42,7 @@ static void memobj_destroy(struct kobj *o)
     struct memobj *mo = (struct memobj *)o;
     if (mo->parent) {
         kobj_put(&mo->parent->obj);
-    } else {
+    } else if (!mo->device) {
         pmm_free_contig(mo->pa, mo->pages);
         memcap_refund(mo->charged, mo->pages);
         kobj_put(&mo->charged->obj);
@@ -67,6 +67,25 @@ err_t memobj_create(struct process *p, uint64_t pages, struct memobj **out)
     kobj_get(&p->obj);
     kobj_init(&mo->obj, &memobj_ops);
     *out = mo;
+    return ERR_OK;
+}
+
+err_t memobj_create_device(uint64_t pa, uint64_t pages, struct memobj **out)
+{
+    struct memobj *mo = kzalloc(sizeof *mo);
+    if (!mo)
+        return ERR_NOMEM;
+    *mo = (struct memobj){.pa = pa, .pages = pages, .device = true};
+    kobj_init(&mo->obj, &memobj_ops);
+    *out = mo;
+    return ERR_OK;
+}
+
+/* Refuse kernel reads and writes of device registers (PERM). */
+static err_t memobj_check_ram(struct call_ctx *c, const struct memobj *mo)
+{
+    if (mo->device)
+        return call_fail(c, ERR_PERM, "device memory is reached by mapping it");
     return ERR_OK;
 }
 
@@ -124,7 +143,9 @@ static int memobj_read(void *ctx, capos_memory_object_read_params_r params,
         return ERR_REVOKED;
     uint64_t off = capos_memory_object_read_params_get_offset(params);
     uint32_t len = capos_memory_object_read_params_get_len(params);
-    err_t r = memobj_check_bytes(ctx, mo, off, len);
+    err_t r = memobj_check_ram(ctx, mo);
+    if (!r)
+        r = memobj_check_bytes(ctx, mo, off, len);
     if (r)
         return r;
     if (len > CALL_RESULT_MAX)
@@ -143,7 +164,9 @@ static int memobj_write(void *ctx, capos_memory_object_write_params_r params,
         return ERR_REVOKED;
     uint64_t off = capos_memory_object_write_params_get_offset(params);
     struct capnp_data d = capos_memory_object_write_params_get_data(params);
-    err_t r = memobj_check_bytes(ctx, mo, off, d.len);
+    err_t r = memobj_check_ram(ctx, mo);
+    if (!r)
+        r = memobj_check_bytes(ctx, mo, off, d.len);
     if (r)
         return r;
     memcpy((uint8_t *)phys_to_virt(mo->pa) + off, d.ptr, d.len);
@@ -178,7 +201,7 @@ static err_t map_check(struct call_ctx *c, const struct memobj *mo,
 static err_t map_pages(struct process *p, const struct memobj *mo, uint64_t va,
                        uint64_t off, uint64_t size, uint32_t prot)
 {
-    uint64_t flags = vmr_pte_flags(prot);
+    uint64_t flags = vmr_pte_flags(prot) | (mo->device ? PTE_PCD | PTE_PWT : 0);
     for (uint64_t i = 0; i < size; i += PAGE_SIZE) {
         err_t r = pt_map_counted(p->vm.root, va + i, mo->pa + off + i, flags,
                                  &p->vm.tables);
@@ -288,6 +311,7 @@ static int memobj_subrange(void *ctx, capos_memory_object_subrange_params_r para
         return call_fail(c, ERR_NOMEM, "no kernel memory");
     *child = (struct memobj){.pa = mo->pa + off, .pages = size / PAGE_SIZE,
                              .parent = mo, .depth = mo->depth + 1,
+                             .device = mo->device,
                              .parent_epoch = kobj_epoch(&mo->obj)};
     kobj_get(&mo->obj);
     kobj_init(&child->obj, &memobj_ops);

@@ -20,6 +20,12 @@ static const struct kiface *const kifaces[KOBJ__COUNT][2] = {
     [KOBJ_SPAWNER] = {&spawner_iface},
     [KOBJ_THREAD] = {&threadctl_iface},
     [KOBJ_ENDPOINT] = {&endpoint_iface},
+    [KOBJ_NOTIFICATION] = {&notification_iface},
+    [KOBJ_NOTIFYFACTORY] = {&notification_factory_iface},
+    [KOBJ_DEVMGR] = {&devmgr_iface},
+    [KOBJ_PCIDEV] = {&pcidev_iface},
+    [KOBJ_INTERRUPT] = {&interrupt_iface},
+    [KOBJ_SERIAL] = {&serial_iface},
 };
 
 const struct kiface *kiface_find(uint32_t type, uint64_t iface_id)

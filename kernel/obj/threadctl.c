@@ -5,7 +5,10 @@
  * Like CapabilityManager it acts on the caller, so one object serves
  * every holder.  A process has one thread today, so exitThread ends the
  * process with the given code (the threads issue will end only the
- * thread); it never completes.
+ * thread); it never completes.  The exit happens when the dispatcher has
+ * finished this operation (proc_exit_request): its params copy, result
+ * arena and transfers are freed first, and the rest of the batch does
+ * not run.
  */
 #include <arch/cpu.h>
 #include <arch/layout.h>
@@ -45,7 +48,7 @@ static int tc_exit_thread(void *ctx, capos_thread_control_exit_thread_params_r p
     (void)results;
     struct call_ctx *c = ctx;
     int64_t code = capos_thread_control_exit_thread_params_get_code(params);
-    proc_exit(c->caller, code, "exitThread");   /* does not return */
+    proc_exit_request(c->caller, code, "exitThread");
     return ERR_OK;
 }
 

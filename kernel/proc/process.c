@@ -90,6 +90,7 @@ static void proc_release_resources(struct process *p)
         cap_table_release_all(&p->caps);
         kfree(p->cap_slots);
         p->cap_slots = NULL;
+        kobj_reap();            /* destroy hooks run with no lock held */
     }
     procwait_cancel_all(p);
     memobj_proc_exit(p);        /* before vm_destroy: drops mapped objects */
@@ -367,6 +368,23 @@ void proc_activate(struct process *p)
 {
     vm_activate(p ? &p->vm : NULL);
     arch_set_fs_base(p && p->thread ? p->thread->fs_base : 0);
+}
+
+void proc_exit_request(struct process *p, int64_t code, const char *reason)
+{
+    uint64_t f = spin_lock_irqsave(&p->lock);
+    if (!p->exit_requested) {
+        p->exit_requested = true;
+        p->exit_req_code = code;
+        p->exit_req_reason = reason;
+    }
+    spin_unlock_irqrestore(&p->lock, f);
+}
+
+void proc_exit_if_requested(struct process *p)
+{
+    if (p->exit_requested)
+        proc_exit(p, p->exit_req_code, p->exit_req_reason);
 }
 
 void proc_exit(struct process *p, int64_t code, const char *reason)

@@ -11,19 +11,23 @@
 #include <capos.capnp.h>
 #include <kernel/call.h>
 #include <kernel/kmem.h>
+#include <kernel/notification.h>
 #include <kernel/proc.h>
 #include <kernel/procwait.h>
 #include <kernel/ring.h>
+#include <kernel/serialport.h>
 #include <kernel/spinlock.h>
 
-enum wait_kind { WAIT_SLEEP, WAIT_EXIT };
+enum wait_kind { WAIT_SLEEP, WAIT_EXIT, WAIT_NOTIFY };
 
 struct wait {
     struct wait *next;
     enum wait_kind kind;
     struct process *waiter;
     struct process *target;       /* WAIT_EXIT */
-    uint64_t deadline;            /* WAIT_SLEEP */
+    struct notification *notif;   /* WAIT_NOTIFY (a reference) */
+    uint64_t bits;                /* WAIT_NOTIFY: the bits taken */
+    uint64_t deadline;            /* WAIT_SLEEP, WAIT_NOTIFY (timeout) */
     uint64_t user_data;
     uint64_t result_addr;
     uint32_t result_len;
@@ -88,6 +92,41 @@ err_t procwait_exit(struct call_ctx *c, struct process *target)
     return r;
 }
 
+err_t procwait_notification(struct call_ctx *c, struct notification *n,
+                           uint64_t deadline)
+{
+    struct wait *w = kzalloc(sizeof *w);
+    if (!w)
+        return call_fail(c, ERR_NOMEM, "no memory for the wait");
+    w->kind = WAIT_NOTIFY;
+    w->notif = n;
+    w->deadline = deadline;
+    kobj_get(&n->obj);
+    err_t r = procwait_add(c, w);
+    if (r) {
+        kobj_put(&n->obj);
+        kfree(w);
+    }
+    return r;
+}
+
+struct wait *procwait_take_notification(struct notification *n)
+{
+    uint64_t f = spin_lock_irqsave(&waits_lock);
+    struct wait **oldest = NULL;
+    for (struct wait **pp = &waits; *pp; pp = &(*pp)->next)
+        if ((*pp)->kind == WAIT_NOTIFY && (*pp)->notif == n)
+            oldest = pp;            /* the list is newest first */
+    struct wait *w = oldest ? *oldest : NULL;
+    if (w) {
+        *oldest = w->next;
+        w->next = NULL;
+        waits_live--;
+    }
+    spin_unlock_irqrestore(&waits_lock, f);
+    return w;
+}
+
 /* Build the result message of w into buf; returns its size or 0. */
 static size_t wait_result(const struct wait *w, uint8_t *buf, size_t cap)
 {
@@ -99,12 +138,21 @@ static size_t wait_result(const struct wait *w, uint8_t *buf, size_t cap)
         capos_process_handle_wait_results_b r =
             capos_process_handle_wait_results_init_root(&b);
         capos_process_handle_wait_results_set_exit_code(r, w->target->exit_code);
+    } else if (w->kind == WAIT_NOTIFY) {
+        capos_notification_wait_results_set_bits(
+            capos_notification_wait_results_init_root(&b), w->bits);
     } else {
         capos_timer_sleep_results_init_root(&b);
     }
     if (capnp_builder_serialize(&b, buf, cap, &n) != CAPNP_OK)
         return 0;
     return n;
+}
+
+/* A notification wait that timed out completes with TIMEOUT. */
+static bool timed_out(const struct wait *w)
+{
+    return w->kind == WAIT_NOTIFY && !w->bits;
 }
 
 /* Post w's completion (or an error) to its waiter and free w. */
@@ -115,7 +163,10 @@ static void wait_complete(struct wait *w, bool cancelled)
     uint8_t buf[96];
     size_t n = cancelled ? 0 : wait_result(w, buf, sizeof buf);
     if (!cancelled) {
-        if (n == 0 || n > w->result_len) {
+        if (timed_out(w)) {
+            call_exception_to(p, w->result_addr, w->result_len, &cqe,
+                              ERR_TIMEOUT, "no signal before the timeout");
+        } else if (n == 0 || n > w->result_len) {
             cqe.result = CAP_ERR_INVALID_RESULT_BUFFER;
             cqe.aux = ERR_TOOSMALL;
         } else if (vm_write(&p->vm, w->result_addr, buf, n)) {
@@ -129,6 +180,8 @@ static void wait_complete(struct wait *w, bool cancelled)
     proc_wait_uncharge(p, cancelled);
     if (w->target)
         kobj_put(&w->target->obj);
+    if (w->notif)
+        kobj_put(&w->notif->obj);
     kobj_put(&p->obj);
     kfree(w);
 }
@@ -156,7 +209,7 @@ static struct wait *waits_take(bool (*pred)(const struct wait *, const void *),
 
 static bool is_due(const struct wait *w, const void *arg)
 {
-    return w->kind == WAIT_SLEEP && w->deadline <= *(const uint64_t *)arg;
+    return w->kind != WAIT_EXIT && w->deadline <= *(const uint64_t *)arg;
 }
 
 static bool is_waiter(const struct wait *w, const void *arg)
@@ -179,14 +232,22 @@ static void waits_finish(struct wait *list, bool cancelled)
     }
 }
 
+void procwait_finish_notification(struct wait *w, uint64_t bits)
+{
+    w->bits = bits;
+    wait_complete(w, false);
+}
+
 void timer_waits_tick(uint64_t now)
 {
+    serialport_tick(now);
     if (__atomic_load_n(&waits_live, __ATOMIC_RELAXED))
         waits_finish(waits_take(is_due, &now), false);
 }
 
 void procwait_cancel_all(struct process *p)
 {
+    serialport_cancel(p);
     waits_finish(waits_take(is_waiter, p), true);
 }
 

@@ -4,7 +4,9 @@
  * Order of checks (each failure is a distinct completion, nothing is
  * changed before all of them pass):
  *   1. the cap id names a live, unrevoked cap       else INVOKE_FAILED + aux
- *   2. its object type serves the cap's interface   else INVOKE_FAILED/NOSYS
+ *   2. the interface the caller states (sqe.iface_lo, 0 = any) is the
+ *      cap's                                      else INVOKE_FAILED/WRONGTYPE
+ *      and its object type serves it              else INVOKE_FAILED/NOSYS
  *   3. the result buffer is a user range, and writable in full (up to
  *      CALL_RESULT_MAX: each page probed)        else INVALID_RESULT_BUFFER
  *   4. params fit CALL_PARAMS_MAX and are readable  else INVALID_PARAMS_BUFFER
@@ -344,7 +346,10 @@ bool call_dispatch(struct process *p, const struct ring_sqe *sqe,
     }
     const struct kiface *ki = kiface_find(obj->ops->type, iface);
     bool post = true;
-    if (obj->ops->type == KOBJ_EPCLIENT) {
+    if (sqe->iface_lo && sqe->iface_lo != (uint32_t)iface) {
+        cqe->result = CAP_ERR_INVOKE_FAILED;  /* another interface's method */
+        cqe->aux = ERR_WRONGTYPE;
+    } else if (obj->ops->type == KOBJ_EPCLIENT) {
         post = endpoint_call(p, sqe, cqe, obj);
     } else if (!ki) {
         cqe->result = CAP_ERR_INVOKE_FAILED;

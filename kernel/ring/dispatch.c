@@ -34,25 +34,15 @@ static bool op_nop(struct process *p, const struct ring_sqe *sqe,
     return true;
 }
 
-/* RELEASE: the object may be destroyed by it, and destroy hooks may take
- * process locks, so the last reference is dropped after p->lock. */
+/* RELEASE: the object may be destroyed by it; its destroy hook runs after
+ * p->lock (cap_release only queues it). */
 static bool op_release(struct process *p, const struct ring_sqe *sqe,
                        struct ring_cqe *cqe)
 {
-    struct cap_entry *e;
-    struct kobj *obj = NULL;
     uint64_t f = spin_lock_irqsave(&p->lock);
-    err_t r = cap_lookup(&p->caps, sqe->cap_id, 0, &e);
-    if (r == ERR_OK || r == ERR_REVOKED) {
-        if (r == ERR_OK) {
-            obj = e->obj;
-            kobj_get(obj);
-        }
-        r = cap_release(&p->caps, sqe->cap_id);
-    }
+    err_t r = cap_release(&p->caps, sqe->cap_id);
     spin_unlock_irqrestore(&p->lock, f);
-    if (obj)
-        kobj_put(obj);
+    kobj_reap();
     cqe->result = r ? CAP_ERR_INVOKE_FAILED : 0;
     cqe->aux = (uint32_t)r;
     return true;
@@ -106,6 +96,11 @@ static bool ring_run(struct process *p, const struct ring_sqe *sqe,
     } else {
         post = ring_ops[sqe->opcode](p, sqe, cqe);
     }
+#ifdef CONFIG_KTEST
+    if (kobj_reap_pending())
+        panic("kobj: a destroy queued by opcode %u was never reaped",
+              sqe->opcode);
+#endif
     cqe->user_data = sqe->user_data;    /* handlers may rebuild the CQE */
     return post;
 }
@@ -118,7 +113,7 @@ static void ring_drain(struct process *p)
     struct ring_sqe sqe[RING_DRAIN_MAX];
     struct ring_cqe cqe[RING_DRAIN_MAX];
     uint32_t n = ring_take(p, sqe, RING_DRAIN_MAX), posts = 0;
-    for (uint32_t i = 0; i < n; i++)
+    for (uint32_t i = 0; i < n && !p->exit_requested; i++)
         posts += ring_run(p, &sqe[i], &cqe[posts]);
     if (!posts)
         return;
@@ -165,6 +160,8 @@ int64_t cap_enter(struct process *p, uint64_t min_complete,
     if (min_complete > RING_CQ_ENTRIES)
         return CAP_ERR_INVALID_REQUEST;
     ring_drain(p);
+    if (p->exit_requested)
+        return 0;               /* the syscall path carries the exit out */
     uint32_t avail = ring_cq_available(&p->ring, p->ring_kva);
     if (avail < min_complete && timeout_ns != 0) {
         cap_enter_wait(p, thread_current(), (uint32_t)min_complete, timeout_ns);

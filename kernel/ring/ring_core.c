@@ -234,6 +234,7 @@ enum sqe_field {
     SQF_RESULT = 1u << 4,  /* result_addr, result_len */
     SQF_XFER = 1u << 5,    /* xfer_count, xfer_addr */
     SQF_FLAGS = 1u << 6,   /* SQE_F_RETURN_EXCEPTION */
+    SQF_RFLAGS = 1u << 7,  /* SQE_F_RECV_EVENTS */
 };
 
 /* Bit ranges of the SQE's 64-bit words (abi/ring.h offsets). */
@@ -264,8 +265,9 @@ _Static_assert(offsetof(struct ring_sqe, flags) == 2 &&
 #define SQE_FORBID(f) { \
     W0_RSVD0 | SQF_OFF(f, SQF_METHOD, W0_METHOD) | \
         SQF_OFF(f, SQF_XFER, W0_XCOUNT) | \
-        ((f) & SQF_FLAGS ? W0_FLAGS & ~((uint64_t)SQE_F__KNOWN << 16) \
-                         : W0_FLAGS), \
+        (W0_FLAGS & ~((uint64_t)(((f) & SQF_FLAGS ? SQE_F_RETURN_EXCEPTION : 0u) | \
+                                 ((f) & SQF_RFLAGS ? SQE_F_RECV_EVENTS : 0u)) \
+                      << 16)), \
     SQF_OFF(f, SQF_CAP, W1_CAP) | SQF_OFF(f, SQF_CALLID, W1_CALLID), \
     SQF_OFF(f, SQF_PARAMS, W_ALL), \
     SQF_OFF(f, SQF_PARAMS, W3_LEN) | SQF_OFF(f, SQF_RESULT, W3_RLEN), \
@@ -286,9 +288,9 @@ struct sqe_rule {
 
 static const struct sqe_rule sqe_rules[] = {
     [RING_OP_NOP] = SQE_RULE(1, 0),
-    [RING_OP_CALL] = SQE_RULE(1, SQF_CAP | SQF_METHOD | SQF_PARAMS |
-                                     SQF_RESULT | SQF_XFER),
-    [RING_OP_RECV] = SQE_RULE(1, SQF_CAP | SQF_RESULT),
+    [RING_OP_CALL] = SQE_RULE(1, SQF_CAP | SQF_CALLID | SQF_METHOD |
+                                     SQF_PARAMS | SQF_RESULT | SQF_XFER),
+    [RING_OP_RECV] = SQE_RULE(1, SQF_CAP | SQF_RESULT | SQF_RFLAGS),
     [RING_OP_RETURN] = SQE_RULE(1, SQF_CAP | SQF_CALLID | SQF_PARAMS |
                                        SQF_XFER | SQF_FLAGS),
     [RING_OP_RELEASE] = SQE_RULE(1, SQF_CAP),

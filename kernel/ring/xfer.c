@@ -2,7 +2,11 @@
  * xfer.c - capability transfer lists (see kernel/xfer.h).
  *
  * Locking: the sender's lock around prepare/commit/abort, the receiver's
- * around insert; never both at once.
+ * around insert; never both at once.  References dropped under a lock
+ * (a moved slot freed, a grant not taken) are only queued
+ * (kobj_put_deferred); each function reaps after its unlock, so an
+ * object's destroy hook (an Endpoint's closes its queue and completes
+ * calls, maybe to this very process) never runs under a lock.
  */
 #include <common/string.h>
 #include <kernel/proc.h>
@@ -46,6 +50,7 @@ int xfer_prepare_list(struct process *p, const struct ring_sqe *sqe,
         xfer_undo(p, x, i - 1);
     spin_unlock_irqrestore(&p->lock, f);
     if (r) {
+        kobj_reap();
         *aux = (uint32_t)r;
         return r == ERR_INVAL ? CAP_ERR_INVALID_REQUEST : CAP_ERR_INVOKE_FAILED;
     }
@@ -85,6 +90,7 @@ void xfer_land_set(struct process *dst, struct xfer_set *x,
         x->taken |= 1u << i;
     }
     spin_unlock_irqrestore(&dst->lock, f);
+    kobj_reap();
 }
 
 void xfer_unreserve(struct process *dst, const struct ring_cap_rec *recs,
@@ -107,6 +113,7 @@ void xfer_commit_set(struct process *src, struct xfer_set *x)
     }
     x->n = 0;
     spin_unlock_irqrestore(&src->lock, f);
+    kobj_reap();
 }
 
 void xfer_abort(struct process *src, struct xfer_set *x)
@@ -115,4 +122,5 @@ void xfer_abort(struct process *src, struct xfer_set *x)
     xfer_undo(src, x, x->n);
     x->n = 0;
     spin_unlock_irqrestore(&src->lock, f);
+    kobj_reap();
 }

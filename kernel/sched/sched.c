@@ -296,6 +296,13 @@ static void sched_tick(struct trap_frame *tf)
 
 extern void (*clock_tick_hook)(struct trap_frame *tf);
 
+/* The running thread's reaper (kobj.c queues destroys on it). */
+static struct kobj_reaper *thread_reaper(void)
+{
+    struct thread *t = cpu_this()->current;
+    return t ? &t->reaper : NULL;
+}
+
 void sched_init(void)
 {
     struct cpu *c = cpu_this();
@@ -306,6 +313,7 @@ void sched_init(void)
     c->idle = idle;
     c->current = idle;
     clock_tick_hook = sched_tick;
+    kobj_set_reaper(thread_reaper);
 }
 
 void sched_idle_until(bool (*done)(void *arg), void *arg)

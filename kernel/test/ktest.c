@@ -27,6 +27,7 @@
 #include <kernel/kstack.h>
 #include <kernel/pmm.h>
 #include <kernel/printk.h>
+#include <kernel/spinlock.h>
 
 bool ktest_dispatch(const struct boot_info *bi, const char *mode);
 
@@ -124,6 +125,35 @@ static void kstack_overflow(void)
                      : : "r"(top), "r"(recurse_forever) : "memory");
 }
 
+/* Lock misuse on purpose: the lock checker must panic naming both sites,
+ * and the bare ticket lock must hang where the harness can see it. */
+static struct spinlock ktest_lock_a = SPINLOCK_INIT("ktest-a");
+static struct spinlock ktest_lock_b = SPINLOCK_INIT("ktest-b");
+
+__attribute__((noinline)) static void lock_recursion(void)
+{
+    spin_lock(&ktest_lock_a);
+    spin_lock(&ktest_lock_a);
+}
+
+__attribute__((noinline)) static void lock_inversion(void)
+{
+    spin_lock(&ktest_lock_a);
+    spin_lock(&ktest_lock_b);
+    spin_unlock(&ktest_lock_b);
+    spin_unlock(&ktest_lock_a);
+    spin_lock(&ktest_lock_b);
+    spin_lock(&ktest_lock_a);
+}
+
+/* Unchecked self-deadlock (as in a production kernel): spins forever. */
+__attribute__((noinline)) static void deadlock_self(void)
+{
+    irq_disable();
+    spin_lock_raw(&ktest_lock_a);
+    spin_lock_raw(&ktest_lock_a);
+}
+
 /* Signed overflow on purpose (noinline: the compiler cannot fold it). */
 __attribute__((noinline)) static int64_t ubsan_overflow(volatile int64_t x)
 {
@@ -150,6 +180,12 @@ bool ktest_dispatch(const struct boot_info *bi, const char *mode)
     else if (!strcmp(mode, "hang"))
         for (irq_disable();;)
             cpu_relax();
+    else if (!strcmp(mode, "lock_recursion"))
+        lock_recursion();
+    else if (!strcmp(mode, "lock_inversion"))
+        lock_inversion();
+    else if (!strcmp(mode, "deadlock"))
+        deadlock_self();
     else if (!strcmp(mode, "triple"))
         fault_triple();
     else if (!strcmp(mode, "kstack"))

@@ -36,17 +36,20 @@ void capnp_ptr_set_struct(const struct capnp_ptr_builder *pb,
                           const struct capnp_struct *src)
 {
     uint16_t dw = (uint16_t)((src->data_bytes + 7) / 8);
-    struct capnp_struct_builder sb = capnp_ptr_init_struct(pb, dw,
-                                                           src->nptrs);
+    struct capnp__old old;
+    struct capnp_struct_builder sb = capnp__init_struct_keep(pb, dw,
+                                                             src->nptrs, &old);
     copy_struct_body(&sb, src);
+    capnp__zero_old(&old);
 }
 
 /* Copy the elements of a struct list. */
 static void copy_struct_list(const struct capnp_ptr_builder *pb,
                              const struct capnp_list *src)
 {
-    struct capnp_list_builder lb = capnp_ptr_init_struct_list(
-        pb, src->count, (uint16_t)(src->data_bits / 64), src->nptrs);
+    struct capnp__old old;
+    struct capnp_list_builder lb = capnp__init_struct_list_keep(
+        pb, src->count, (uint16_t)(src->data_bits / 64), src->nptrs, &old);
     uint32_t i;
 
     for (i = 0; lb.start && i < src->count; i++) {
@@ -54,6 +57,7 @@ static void copy_struct_list(const struct capnp_ptr_builder *pb,
         struct capnp_struct s = capnp_list_struct(src, i);
         copy_struct_body(&sb, &s);
     }
+    capnp__zero_old(&old);
 }
 
 /* Deep-copy a list view into the slot. */
@@ -61,26 +65,26 @@ void capnp_ptr_set_list(const struct capnp_ptr_builder *pb,
                         const struct capnp_list *src)
 {
     struct capnp_list_builder lb;
+    struct capnp__old old;
     uint32_t i;
 
     if (src->elem == CAPNP_ELEM_COMPOSITE) {
         copy_struct_list(pb, src);
         return;
     }
-    lb = capnp_ptr_init_list(pb, (enum capnp_elem)src->elem, src->count);
-    if (!lb.start)
-        return;
-    if (src->elem == CAPNP_ELEM_POINTER) {
+    lb = capnp__init_list_keep(pb, (enum capnp_elem)src->elem, src->count,
+                               &old);
+    if (lb.start && src->elem == CAPNP_ELEM_POINTER) {
         for (i = 0; i < src->count; i++) {
             struct capnp_ptr_builder d = capnp_list_builder_ptr(&lb, i);
             struct capnp_ptr p = capnp_list_ptr(src, i);
             capnp_ptr_copy(&d, &p);
         }
-        return;
-    }
-    if (src->count && src->step_bits)
+    } else if (lb.start && src->count && src->step_bits) {
         __builtin_memcpy(lb.start, src->start,
                          ((uint64_t)src->count * src->step_bits + 7) / 8);
+    }
+    capnp__zero_old(&old);
 }
 
 /* Deep-copy whatever src points to into the slot. */

@@ -22,7 +22,7 @@ void capnp_ptr_set_cap_index(const struct capnp_ptr_builder *pb,
             capnp_builder_fail(pb->b, CAPNP_E_FIELD_RANGE);
         return;
     }
-    *pb->p = ((uint64_t)index << 32) | WIRE_OTHER;
+    capnp__set_word(pb, ((uint64_t)index << 32) | WIRE_OTHER);
 }
 
 /* Append `handle` to the cap table and point the slot at it. */
@@ -42,13 +42,6 @@ void capnp_ptr_set_cap(const struct capnp_ptr_builder *pb, uint64_t handle)
     }
     b->caps[b->ncaps] = handle;
     capnp_ptr_set_cap_index(pb, b->ncaps++);
-}
-
-/* Make the slot null. */
-void capnp_ptr_clear(const struct capnp_ptr_builder *pb)
-{
-    if (pb->p)
-        *pb->p = 0;
 }
 
 /* Number of segments that go on the wire. */

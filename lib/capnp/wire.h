@@ -72,3 +72,28 @@ static inline uint64_t wire_with_offset(uint64_t w, int32_t off)
     return (w & ~(uint64_t)0xffffffffu) | (uint32_t)((uint32_t)off << 2) |
            (w & 3);
 }
+
+/* ---- builder internals shared by build.c, frame.c and copy.c ---- */
+
+/* A slot's value before it was replaced, to zero what it pointed to. */
+struct capnp__old {
+    struct capnp_builder *b; /* NULL: nothing to zero */
+    uint64_t w;              /* old pointer word */
+    int64_t at;              /* word index of the slot in segment `seg` */
+    uint32_t seg;
+};
+/* Zero the object (and everything reachable from it) old->w pointed to. */
+void capnp__zero_old(const struct capnp__old *old);
+/* Store pointer word w in a present slot, zeroing the old object. */
+void capnp__set_word(const struct capnp_ptr_builder *pb, uint64_t w);
+/* The capnp_ptr_init_* functions without zeroing the old object: the
+ * caller fills the new one, then calls capnp__zero_old(old). */
+struct capnp_struct_builder capnp__init_struct_keep(
+    const struct capnp_ptr_builder *pb, uint16_t data_words, uint16_t nptrs,
+    struct capnp__old *old);
+struct capnp_list_builder capnp__init_list_keep(
+    const struct capnp_ptr_builder *pb, enum capnp_elem elem, uint32_t count,
+    struct capnp__old *old);
+struct capnp_list_builder capnp__init_struct_list_keep(
+    const struct capnp_ptr_builder *pb, uint32_t count, uint16_t data_words,
+    uint16_t nptrs, struct capnp__old *old);

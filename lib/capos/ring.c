@@ -119,6 +119,13 @@ err_t capos_ring_flush(struct capos_ring *r)
     return enter(r, 0, 0, NULL);
 }
 
+/* Submit what is queued and wait for min_complete completions. */
+err_t capos_ring_enter(struct capos_ring *r, uint32_t min_complete,
+                       uint64_t timeout_ns)
+{
+    return enter(r, min_complete, timeout_ns, NULL);
+}
+
 /* Remove pending[i], keeping the others in arrival order. */
 static void pending_take(struct capos_ring *r, uint32_t i,
                          struct ring_cqe *out)

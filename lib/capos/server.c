@@ -76,6 +76,10 @@ err_t capos_server_parse(const struct ring_cqe *cqe, const void *buf,
     if ((e = check_layout(cqe, info, len, &rec_off)) != ERR_OK)
         return e;
     req->session = info->session;
+    if (cqe->flags & CQE_F_PEER_EVENT) {
+        req->event = cqe->aux ? cqe->aux : RING_EVENT_NO_CLIENTS;
+        return info->msg_len || info->cap_count ? ERR_BADFORMAT : ERR_OK;
+    }
     req->call_id = cqe->call_id;
     req->method = info->method_id;
     req->caller_pid = info->caller_pid;

@@ -44,7 +44,7 @@ static int console_sink(void *ctx, const char *data, size_t len)
                                   &cap) == ERR_OK ? 1 : -1;
     if (state < 0)
         return ERR_NOTFOUND;
-    return capos_console_write(cap, data, len);
+    return capos_console_write_all(CAPOS_HANDLE(capos_console, cap), data, len);
 }
 
 /* Exit hook: flush both streams. */

@@ -7,7 +7,9 @@
 # BUILD/fuzz/NAME.corpus) with the libFuzzer ARGS (e.g. -runs=20000).
 # Ends with the suite line: "1 passed, 0 failed" for a clean run,
 # "0 passed, 1 failed" on a crash, "0 passed, 0 failed" (skip) when clang's
-# fuzzer runtime is not installed.
+# fuzzer runtime is not installed.  FUZZ_EXTRA (environment) adds compiler
+# arguments: include paths and sources of the code under test beyond
+# lib/capnp (e.g. lib/rpc).
 set -u
 name=$1; build=$2; shift 2
 corpus=tests/fuzz/corpus/${name%%_*}
@@ -21,7 +23,7 @@ if ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n){return 0;}' |
 fi
 if ! clang -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
         -fno-sanitize-recover=all -Wall -Wextra -Werror -Ilib/capnp/include \
-        -o "$out" "tests/fuzz/$name.c" lib/capnp/*.c; then
+        -o "$out" "tests/fuzz/$name.c" lib/capnp/*.c ${FUZZ_EXTRA:-}; then
     echo "fuzz $name: build failed"
     echo "0 passed, 1 failed"
     exit 1

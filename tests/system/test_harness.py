@@ -58,7 +58,29 @@ def test_mismatch_fails():
           "0 passed, 1 failed")
 
 
+def test_hang_report():
+    """A kernel spinning on a lock is reported with where it spins."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("selftest_deadlock | pvh | build/capos-test.elf | "
+                "test=deadlock | hang | 5\n")
+        path = f.name
+    try:
+        p = subprocess.run([sys.executable, run.__file__, path],
+                           capture_output=True, text=True)
+    finally:
+        os.unlink(path)
+    check("hang_verdict", "PASS selftest_deadlock" in p.stdout, True)
+    line = [l for l in p.stdout.splitlines() if l.startswith("hang:")]
+    check("hang_report_rip", bool(line) and "spin_lock_raw" in line[0] and
+          "deadlock_self (kernel/test/ktest.c:" in line[0], True)
+    kept = run.read_file(os.path.join(run.LOGDIR, "selftest_deadlock.hang.txt"))
+    check("hang_report_kept", kept.startswith("hang: the CPU spins at 0x"),
+          True)
+    check("hang_report_backtrace", "kmain (kernel/core/main.c:" in kept, True)
+
+
 test_classifier()
 test_mismatch_fails()
+test_hang_report()
 print("%d passed, %d failed" % (sum(results), len(results) - sum(results)))
 sys.exit(0 if all(results) else 1)

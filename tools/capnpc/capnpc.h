@@ -7,6 +7,7 @@
  * indexes every node by id, and writes one header per requested file.
  * Emission is split by node kind: emit_struct.c (structs, groups, unions),
  * emit_iface.c (interfaces: ids, methods, SQE helpers, dispatch tables),
+ * emit_client.c (the typed RPC header: handles, client stubs),
  * emit_value.c (enums, constants, default values) and emit_file.c (file
  * layout and ordering).  Naming lives in names.c, output in out.c.
  */
@@ -111,6 +112,8 @@ bool emit_file(struct gen *g, schema_code_generator_request_requested_file_r rf)
 void emit_struct_types(struct gen *g, struct gen_node *n);
 /* Constants, union enum and accessors of a struct - second pass. */
 void emit_struct_body(struct gen *g, struct gen_node *n);
+/* G__clear() of a group node (nothing for other structs). */
+void emit_group_clear(struct gen *g, struct gen_node *n);
 
 /* ---- emit_value.c ---- */
 /* `enum prefix_name { ... }` for an enum node. */
@@ -137,3 +140,14 @@ void emit_iface_types(struct gen *g, struct gen_node *n);
 void emit_iface_body(struct gen *g, struct gen_node *n);
 /* Shared declarations used by interface code, emitted once per header. */
 void emit_iface_support(struct gen *g);
+/* A struct member or parameter name that is not a C keyword (heap). */
+char *c_member_name(const char *sn);
+/* Doc comment of method i of interface n, or NULL. */
+const char *iface_member_doc(struct gen *g, struct gen_node *n, uint32_t i);
+/* Continue a C comment with the lines of a schema doc comment. */
+void iface_emit_doc(struct gen *g, const char *doc);
+
+/* ---- emit_client.c ---- */
+/* Write <file>.capnp.rpc.h (handles, client stubs, service tables) for the
+ * interfaces among v[n]; true if it was written. */
+bool emit_rpc_file(struct gen *g, struct gen_node **v, size_t n);

@@ -7,7 +7,8 @@
  * The header then has: banner, includes (runtime, headers of imported files
  * whose types are used), support macros, then
  *   pass 1: enums and the reader/builder typedefs of every struct,
- *   pass 2: struct accessors, constants, interfaces.
+ *   pass 2: group clear functions, struct accessors, constants,
+ *   interfaces.
  * The body is generated first so that the includes of imported files are
  * known; nothing is written unless the whole file generated cleanly.
  */
@@ -120,6 +121,10 @@ static void emit_pass2(struct gen *g, struct order *o)
 {
     bool ifaces = false;
 
+    /* group clears, nested groups (collected later) first */
+    for (size_t i = o->n; i-- > 0;)
+        if (schema_node_which(o->v[i]->r) == SCHEMA_NODE_STRUCT)
+            emit_group_clear(g, o->v[i]);
     for (size_t i = 0; i < o->n; i++)
         if (schema_node_which(o->v[i]->r) == SCHEMA_NODE_STRUCT)
             emit_struct_body(g, o->v[i]);
@@ -214,7 +219,8 @@ bool emit_file(struct gen *g, schema_code_generator_request_requested_file_r rf)
         if (capnp_msg_error(&g->msg) != CAPNP_OK)
             gen_error(g, "CodeGeneratorRequest", "malformed message: %s",
                       capnp_strerror(capnp_msg_error(&g->msg)));
-        ok = g->errors == errors && write_header(g, &front);
+        ok = g->errors == errors && write_header(g, &front) &&
+             emit_rpc_file(g, o.v, o.n);
     } else if (fn) {
         gen_error(g, file.path, "malformed request: requested id is not a file");
     }

@@ -22,7 +22,7 @@
 #include <string.h>
 
 /* A struct member name that is not a C keyword. */
-static char *member_name(const char *sn)
+char *c_member_name(const char *sn)
 {
     static const char *const kw[] = {
         "auto", "break", "case", "char", "const", "continue", "default", "do",
@@ -73,8 +73,6 @@ static void method_structs(struct gen *g, schema_method_r m,
     *r = node_use(g, schema_method_get_result_struct_type(m), who);
 }
 
-/* Doc comment of member i of node n, or NULL. */
-static const char *member_doc(struct gen *g, struct gen_node *n, uint32_t i);
 
 void emit_iface_types(struct gen *g, struct gen_node *n)
 {
@@ -87,7 +85,7 @@ void emit_iface_types(struct gen *g, struct gen_node *n)
 }
 
 /* Continue a comment with the lines of a schema doc comment. */
-static void emit_doc(struct gen *g, const char *doc)
+void iface_emit_doc(struct gen *g, const char *doc)
 {
     while (*doc) {
         size_t n = strcspn(doc, "\n");
@@ -127,14 +125,14 @@ static void emit_methods(struct gen *g, struct gen_node *n,
     for (uint32_t i = 0; i < count; i++) {
         schema_method_r m = schema_method_rlist_get(ml, i);
         struct capnp_text nm = schema_method_get_name(m);
-        const char *doc = member_doc(g, n, i);
+        const char *doc = iface_member_doc(g, n, i);
         char *sn = snake(text_str(nm), nm.len), *u = upper(sn);
         char *fn = xasprintf("%s_%s_call", n->cname, sn);
         gen_ident(g, fn, n->display);
         out(g, "/* %s.%s: fill a CALL SQE (see capnpc_sqe_call).", n->display,
             text_str(nm));
         if (doc)
-            emit_doc(g, doc);
+            iface_emit_doc(g, doc);
         out(g, " */\nstatic inline void %s(struct ring_sqe *sqe, uint32_t cap_id,"
             "\n        const void *params, uint32_t params_len, void *result,"
             "\n        uint32_t result_len)\n{\n    capnpc_sqe_call(sqe, cap_id, "
@@ -158,7 +156,7 @@ static void emit_server_type(struct gen *g, struct gen_node *n,
         schema_method_r m = schema_method_rlist_get(ml, i);
         struct capnp_text nm = schema_method_get_name(m);
         struct gen_node *p, *r;
-        char *sn = snake(text_str(nm), nm.len), *mn = member_name(sn);
+        char *sn = snake(text_str(nm), nm.len), *mn = c_member_name(sn);
         method_structs(g, m, &p, &r, n->display);
         out(g, "    int (*%s)(void *ctx, %s_r params, %s_b results);\n", mn,
             p ? p->cname : "?", r ? r->cname : "?");
@@ -181,7 +179,7 @@ static void emit_dispatch(struct gen *g, struct gen_node *n,
         schema_method_r m = schema_method_rlist_get(ml, i);
         struct capnp_text nm = schema_method_get_name(m);
         struct gen_node *p, *r;
-        char *sn = snake(text_str(nm), nm.len), *mn = member_name(sn);
+        char *sn = snake(text_str(nm), nm.len), *mn = c_member_name(sn);
         char *fn = xasprintf("%s__invoke_%s", n->cname, sn);
         method_structs(g, m, &p, &r, n->display);
         gen_ident(g, fn, n->display);
@@ -240,7 +238,7 @@ void emit_iface_body(struct gen *g, struct gen_node *n)
 
 /* ---- doc comments (CodeGeneratorRequest.sourceInfo) ---- */
 
-static const char *member_doc(struct gen *g, struct gen_node *n, uint32_t i)
+const char *iface_member_doc(struct gen *g, struct gen_node *n, uint32_t i)
 {
     schema_node_source_info_rlist l = schema_code_generator_request_get_source_info(
         schema_code_generator_request_read_root(&g->msg));

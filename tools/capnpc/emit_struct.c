@@ -11,7 +11,10 @@
  *                        member reads as its default)
  *   N_set_F / N_init_F / N_slot_F   field builders (a union member's setter
  *                        also sets the discriminant)
- * A group is a view of its parent's struct under another type.
+ * A group is a view of its parent's struct under another type; G__clear()
+ * zeroes its fields (pointer objects included) and its union's
+ * discriminant, and N_init_G() calls it, as the reference does, so a
+ * re-initialised group or union member reads as defaults.
  */
 #include "capnpc.h"
 
@@ -333,7 +336,8 @@ static void emit_group(struct fld *x)
             x->which_val);
     else
         out(x->g, "    %s v = {r.s};\n    return v;\n}\n", ret);
-    body = xasprintf("    %s v = {b.s};\n    return v;\n", bret);
+    body = xasprintf("    %s v = {b.s};\n    %s__clear(v);\n    return v;\n",
+                     bret, gc);
     builder(x, bret, "init", "", body);
     free(a);
     free(body);
@@ -374,6 +378,69 @@ static void emit_field(struct gen *g, struct gen_node *n, schema_field_r f,
     free(x.acc);
     free(x.arm);
     free(x.which_val);
+}
+
+/* Data bits of a scalar slot type (0: void or a pointer). */
+static uint32_t slot_bits(schema_type_which_t w)
+{
+    switch (w) {
+    case SCHEMA_TYPE_BOOL: return 1;
+    case SCHEMA_TYPE_INT8: case SCHEMA_TYPE_UINT8: return 8;
+    case SCHEMA_TYPE_INT16: case SCHEMA_TYPE_UINT16: case SCHEMA_TYPE_ENUM:
+        return 16;
+    case SCHEMA_TYPE_INT32: case SCHEMA_TYPE_UINT32: case SCHEMA_TYPE_FLOAT32:
+        return 32;
+    case SCHEMA_TYPE_INT64: case SCHEMA_TYPE_UINT64: case SCHEMA_TYPE_FLOAT64:
+        return 64;
+    default: return 0;
+    }
+}
+
+/* G__clear(b) of a group: every field back to its default (raw zero),
+ * pointer objects zeroed, nested groups cleared, discriminant 0.  Emitted
+ * children first (emit_group_clears runs in reverse collection order). */
+void emit_group_clear(struct gen *g, struct gen_node *n)
+{
+    schema_node_struct_r st = schema_node_get_struct(n->r);
+    schema_field_rlist fl = schema_node_struct_get_fields(st);
+    char *fn;
+
+    if (!schema_node_struct_get_is_group(st))
+        return;
+    fn = xasprintf("%s__clear", n->cname);
+    gen_ident(g, fn, n->display);
+    out(g, "/* Reset group %s: every field reads as its default. */\n"
+        "static inline void %s(%s_b b)\n{\n", n->display, fn, n->cname);
+    if (schema_node_struct_get_discriminant_count(st) > 0)
+        out(g, "    capnp_clear_data(&b.s, %uu, 16);\n",
+            16 * schema_node_struct_get_discriminant_offset(st));
+    for (uint32_t i = 0; i < schema_field_rlist_len(fl); i++) {
+        schema_field_r f = schema_field_rlist_get(fl, i);
+        schema_field_slot_r sl;
+        schema_type_which_t w;
+        uint32_t off, bits;
+        if (schema_field_which(f) == SCHEMA_FIELD_GROUP) {
+            struct gen_node *c = node_need(g, schema_field_group_get_type_id(
+                schema_field_get_group(f)), n->display);
+            if (c)
+                out(g, "    { %s_b v = {b.s}; %s__clear(v); }\n", c->cname,
+                    c->cname);
+            continue;
+        }
+        sl = schema_field_get_slot(f);
+        w = schema_type_which(schema_field_slot_get_type(sl));
+        off = schema_field_slot_get_offset(sl);
+        bits = slot_bits(w);
+        if (bits)
+            out(g, "    capnp_clear_data(&b.s, %" PRIu64 "u, %u);\n",
+                (uint64_t)off * bits, bits);
+        else if (type_is_pointer(w))
+            out(g, "    { struct capnp_ptr_builder p = "
+                "capnp_struct_builder_ptr(&b.s, %uu); capnp_ptr_clear(&p); }\n",
+                off);
+    }
+    out(g, "}\n\n");
+    free(fn);
 }
 
 /* typedef struct T { struct W f; } T; registered. */

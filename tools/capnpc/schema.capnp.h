@@ -216,6 +216,133 @@ typedef struct schema_code_generator_request_requested_file_import_blist { struc
 #define SCHEMA_CODE_GENERATOR_REQUEST_REQUESTED_FILE_IMPORT_DATA_WORDS 1u
 #define SCHEMA_CODE_GENERATOR_REQUEST_REQUESTED_FILE_IMPORT_PTR_COUNT 1u
 
+/* Reset group Type.anyPointer.implicitMethodParameter: every field reads as its default. */
+static inline void schema_type_any_pointer_implicit_method_parameter__clear(schema_type_any_pointer_implicit_method_parameter_b b)
+{
+    capnp_clear_data(&b.s, 80u, 16);
+}
+
+/* Reset group Type.anyPointer.parameter: every field reads as its default. */
+static inline void schema_type_any_pointer_parameter__clear(schema_type_any_pointer_parameter_b b)
+{
+    capnp_clear_data(&b.s, 128u, 64);
+    capnp_clear_data(&b.s, 80u, 16);
+}
+
+/* Reset group Type.anyPointer.unconstrained: every field reads as its default. */
+static inline void schema_type_any_pointer_unconstrained__clear(schema_type_any_pointer_unconstrained_b b)
+{
+    capnp_clear_data(&b.s, 80u, 16);
+}
+
+/* Reset group Type.anyPointer: every field reads as its default. */
+static inline void schema_type_any_pointer__clear(schema_type_any_pointer_b b)
+{
+    capnp_clear_data(&b.s, 64u, 16);
+    { schema_type_any_pointer_unconstrained_b v = {b.s}; schema_type_any_pointer_unconstrained__clear(v); }
+    { schema_type_any_pointer_parameter_b v = {b.s}; schema_type_any_pointer_parameter__clear(v); }
+    { schema_type_any_pointer_implicit_method_parameter_b v = {b.s}; schema_type_any_pointer_implicit_method_parameter__clear(v); }
+}
+
+/* Reset group Type.interface: every field reads as its default. */
+static inline void schema_type_interface__clear(schema_type_interface_b b)
+{
+    capnp_clear_data(&b.s, 64u, 64);
+    { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 0u); capnp_ptr_clear(&p); }
+}
+
+/* Reset group Type.struct: every field reads as its default. */
+static inline void schema_type_struct__clear(schema_type_struct_b b)
+{
+    capnp_clear_data(&b.s, 64u, 64);
+    { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 0u); capnp_ptr_clear(&p); }
+}
+
+/* Reset group Type.enum: every field reads as its default. */
+static inline void schema_type_enum__clear(schema_type_enum_b b)
+{
+    capnp_clear_data(&b.s, 64u, 64);
+    { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 0u); capnp_ptr_clear(&p); }
+}
+
+/* Reset group Type.list: every field reads as its default. */
+static inline void schema_type_list__clear(schema_type_list_b b)
+{
+    { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 0u); capnp_ptr_clear(&p); }
+}
+
+/* Reset group Field.ordinal: every field reads as its default. */
+static inline void schema_field_ordinal__clear(schema_field_ordinal_b b)
+{
+    capnp_clear_data(&b.s, 80u, 16);
+    capnp_clear_data(&b.s, 96u, 16);
+}
+
+/* Reset group Field.group: every field reads as its default. */
+static inline void schema_field_group__clear(schema_field_group_b b)
+{
+    capnp_clear_data(&b.s, 128u, 64);
+}
+
+/* Reset group Field.slot: every field reads as its default. */
+static inline void schema_field_slot__clear(schema_field_slot_b b)
+{
+    capnp_clear_data(&b.s, 32u, 32);
+    { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 2u); capnp_ptr_clear(&p); }
+    { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 3u); capnp_ptr_clear(&p); }
+    capnp_clear_data(&b.s, 128u, 1);
+}
+
+/* Reset group Node.annotation: every field reads as its default. */
+static inline void schema_node_annotation__clear(schema_node_annotation_b b)
+{
+    { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 3u); capnp_ptr_clear(&p); }
+    capnp_clear_data(&b.s, 112u, 1);
+    capnp_clear_data(&b.s, 113u, 1);
+    capnp_clear_data(&b.s, 114u, 1);
+    capnp_clear_data(&b.s, 115u, 1);
+    capnp_clear_data(&b.s, 116u, 1);
+    capnp_clear_data(&b.s, 117u, 1);
+    capnp_clear_data(&b.s, 118u, 1);
+    capnp_clear_data(&b.s, 119u, 1);
+    capnp_clear_data(&b.s, 120u, 1);
+    capnp_clear_data(&b.s, 121u, 1);
+    capnp_clear_data(&b.s, 122u, 1);
+    capnp_clear_data(&b.s, 123u, 1);
+}
+
+/* Reset group Node.const: every field reads as its default. */
+static inline void schema_node_const__clear(schema_node_const_b b)
+{
+    { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 3u); capnp_ptr_clear(&p); }
+    { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 4u); capnp_ptr_clear(&p); }
+}
+
+/* Reset group Node.interface: every field reads as its default. */
+static inline void schema_node_interface__clear(schema_node_interface_b b)
+{
+    { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 3u); capnp_ptr_clear(&p); }
+    { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 4u); capnp_ptr_clear(&p); }
+}
+
+/* Reset group Node.enum: every field reads as its default. */
+static inline void schema_node_enum__clear(schema_node_enum_b b)
+{
+    { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 3u); capnp_ptr_clear(&p); }
+}
+
+/* Reset group Node.struct: every field reads as its default. */
+static inline void schema_node_struct__clear(schema_node_struct_b b)
+{
+    capnp_clear_data(&b.s, 112u, 16);
+    capnp_clear_data(&b.s, 192u, 16);
+    capnp_clear_data(&b.s, 208u, 16);
+    capnp_clear_data(&b.s, 224u, 1);
+    capnp_clear_data(&b.s, 240u, 16);
+    capnp_clear_data(&b.s, 256u, 32);
+    { struct capnp_ptr_builder p = capnp_struct_builder_ptr(&b.s, 3u); capnp_ptr_clear(&p); }
+}
+
 /* ---- struct Node (0xe682ab4cf923a417) ---- */
 
 /* Root struct of a message being read (empty view on error). */
@@ -351,6 +478,7 @@ static inline schema_node_struct_b schema_node_init_struct(schema_node_b b)
 {
     capnp_write_which(&b.s, 6u, SCHEMA_NODE_STRUCT);
     schema_node_struct_b v = {b.s};
+    schema_node_struct__clear(v);
     return v;
 }
 
@@ -365,6 +493,7 @@ static inline schema_node_enum_b schema_node_init_enum(schema_node_b b)
 {
     capnp_write_which(&b.s, 6u, SCHEMA_NODE_ENUM);
     schema_node_enum_b v = {b.s};
+    schema_node_enum__clear(v);
     return v;
 }
 
@@ -379,6 +508,7 @@ static inline schema_node_interface_b schema_node_init_interface(schema_node_b b
 {
     capnp_write_which(&b.s, 6u, SCHEMA_NODE_INTERFACE);
     schema_node_interface_b v = {b.s};
+    schema_node_interface__clear(v);
     return v;
 }
 
@@ -393,6 +523,7 @@ static inline schema_node_const_b schema_node_init_const(schema_node_b b)
 {
     capnp_write_which(&b.s, 6u, SCHEMA_NODE_CONST);
     schema_node_const_b v = {b.s};
+    schema_node_const__clear(v);
     return v;
 }
 
@@ -407,6 +538,7 @@ static inline schema_node_annotation_b schema_node_init_annotation(schema_node_b
 {
     capnp_write_which(&b.s, 6u, SCHEMA_NODE_ANNOTATION);
     schema_node_annotation_b v = {b.s};
+    schema_node_annotation__clear(v);
     return v;
 }
 
@@ -1050,6 +1182,7 @@ static inline schema_field_slot_b schema_field_init_slot(schema_field_b b)
 {
     capnp_write_which(&b.s, 4u, SCHEMA_FIELD_SLOT);
     schema_field_slot_b v = {b.s};
+    schema_field_slot__clear(v);
     return v;
 }
 
@@ -1064,6 +1197,7 @@ static inline schema_field_group_b schema_field_init_group(schema_field_b b)
 {
     capnp_write_which(&b.s, 4u, SCHEMA_FIELD_GROUP);
     schema_field_group_b v = {b.s};
+    schema_field_group__clear(v);
     return v;
 }
 
@@ -1075,6 +1209,7 @@ static inline schema_field_ordinal_r schema_field_get_ordinal(schema_field_r r)
 static inline schema_field_ordinal_b schema_field_init_ordinal(schema_field_b b)
 {
     schema_field_ordinal_b v = {b.s};
+    schema_field_ordinal__clear(v);
     return v;
 }
 
@@ -1595,6 +1730,7 @@ static inline schema_type_list_b schema_type_init_list(schema_type_b b)
 {
     capnp_write_which(&b.s, 0u, SCHEMA_TYPE_LIST);
     schema_type_list_b v = {b.s};
+    schema_type_list__clear(v);
     return v;
 }
 
@@ -1609,6 +1745,7 @@ static inline schema_type_enum_b schema_type_init_enum(schema_type_b b)
 {
     capnp_write_which(&b.s, 0u, SCHEMA_TYPE_ENUM);
     schema_type_enum_b v = {b.s};
+    schema_type_enum__clear(v);
     return v;
 }
 
@@ -1623,6 +1760,7 @@ static inline schema_type_struct_b schema_type_init_struct(schema_type_b b)
 {
     capnp_write_which(&b.s, 0u, SCHEMA_TYPE_STRUCT);
     schema_type_struct_b v = {b.s};
+    schema_type_struct__clear(v);
     return v;
 }
 
@@ -1637,6 +1775,7 @@ static inline schema_type_interface_b schema_type_init_interface(schema_type_b b
 {
     capnp_write_which(&b.s, 0u, SCHEMA_TYPE_INTERFACE);
     schema_type_interface_b v = {b.s};
+    schema_type_interface__clear(v);
     return v;
 }
 
@@ -1651,6 +1790,7 @@ static inline schema_type_any_pointer_b schema_type_init_any_pointer(schema_type
 {
     capnp_write_which(&b.s, 0u, SCHEMA_TYPE_ANY_POINTER);
     schema_type_any_pointer_b v = {b.s};
+    schema_type_any_pointer__clear(v);
     return v;
 }
 
@@ -1789,6 +1929,7 @@ static inline schema_type_any_pointer_unconstrained_b schema_type_any_pointer_in
 {
     capnp_write_which(&b.s, 4u, SCHEMA_TYPE_ANY_POINTER_UNCONSTRAINED);
     schema_type_any_pointer_unconstrained_b v = {b.s};
+    schema_type_any_pointer_unconstrained__clear(v);
     return v;
 }
 
@@ -1803,6 +1944,7 @@ static inline schema_type_any_pointer_parameter_b schema_type_any_pointer_init_p
 {
     capnp_write_which(&b.s, 4u, SCHEMA_TYPE_ANY_POINTER_PARAMETER);
     schema_type_any_pointer_parameter_b v = {b.s};
+    schema_type_any_pointer_parameter__clear(v);
     return v;
 }
 
@@ -1817,6 +1959,7 @@ static inline schema_type_any_pointer_implicit_method_parameter_b schema_type_an
 {
     capnp_write_which(&b.s, 4u, SCHEMA_TYPE_ANY_POINTER_IMPLICIT_METHOD_PARAMETER);
     schema_type_any_pointer_implicit_method_parameter_b v = {b.s};
+    schema_type_any_pointer_implicit_method_parameter__clear(v);
     return v;
 }
 

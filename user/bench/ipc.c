@@ -158,7 +158,7 @@ static void stop_server(struct ipc_ctx *c, uint32_t handle)
     int64_t code = -1;
     queue_call(c, CB_SRV_STOP, NULL);
     finish_call(c, 1);
-    if (capos_process_wait(handle, &code) != ERR_OK || code != 0) {
+    if (capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, handle), &code, NULL) != ERR_OK || code != 0) {
         printf("BENCHFAIL os=capos what=server-exit code=%lld\n",
                (long long)code);
         cb_errors++;
@@ -191,9 +191,9 @@ void cb_ipc_bench(void)
     uint64_t addr = 0;
     c.r = capos_rt_ring();
     c.xfer_cap = cb_caps.timer;
-    err_t e = capos_spawner_new_endpoint(cb_caps.spawner, &ep);
+    err_t e = capos_process_spawner_new_endpoint(CAPOS_HANDLE(capos_process_spawner, cb_caps.spawner), (struct capos_endpoint *)(&ep), NULL);
     if (!e)
-        e = capos_endpoint_make_client(ep, &c.client);
+        e = capos_endpoint_make_client(CAPOS_HANDLE(capos_endpoint, ep), 0, (struct capos_client_endpoint *)(&c.client), NULL);
     if (!e && cb_alloc_mapped(CB_BULK_BYTES / 4096, &mo, &addr) != ERR_OK) {
         printf("BENCHSKIP os=capos name=bulk_memobj_1mib "
                "reason=no-MemoryObject\n");

@@ -96,7 +96,7 @@ static void boot_figures(void)
 {
     uint64_t ns = 0, used = 0;
     uint64_t t0 = bench_tsc();
-    err_t e = capos_timer_now(cb_caps.timer, &ns);
+    err_t e = capos_timer_now(CAPOS_HANDLE(capos_timer, cb_caps.timer), &ns, NULL);
     uint64_t t1 = bench_tsc();
     bench_value("boot_to_user", bench_entry_tsc, "ticks-since-reset");
     if (!e) {

@@ -147,7 +147,7 @@ static void op_spawn(void *ctx, uint64_t n)
             cb_errors++;
             return;
         }
-        if (capos_process_wait(h, &code) != ERR_OK || code != 0)
+        if (capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, h), &code, NULL) != ERR_OK || code != 0)
             cb_errors++;
         capos_release(h);
     }

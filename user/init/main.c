@@ -29,7 +29,10 @@
 #define MAX_CAPS 32
 
 struct init_caps {
-    uint32_t console, timer, boot, caps;
+    struct capos_console console;
+    struct capos_timer timer;
+    struct capos_boot_package boot;
+    struct capos_capability_manager caps;
 };
 
 /* Report a failed step and return 1 (the exit code). */
@@ -50,32 +53,24 @@ static void print_capset(void)
     }
 }
 
-/* Look up the four caps init needs. */
+/* Look up the four caps init needs (typed: a wrong interface is an error). */
 static int find_caps(struct init_caps *c)
 {
-    static const struct {
-        const char *name;
-        uint64_t iface;
-        size_t off;
-    } want[] = {
-        {"console", CAPOS_CONSOLE_INTERFACE_ID, offsetof(struct init_caps, console)},
-        {"timer", CAPOS_TIMER_INTERFACE_ID, offsetof(struct init_caps, timer)},
-        {"boot", CAPOS_BOOT_PACKAGE_INTERFACE_ID, offsetof(struct init_caps, boot)},
-        {"caps", CAPOS_CAPABILITY_MANAGER_INTERFACE_ID,
-         offsetof(struct init_caps, caps)},
-    };
+    err_t e;
 
-    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-        uint32_t *slot = (uint32_t *)(void *)((char *)c + want[i].off);
-        err_t e = capos_capset_find(want[i].name, want[i].iface, slot);
-        if (e != ERR_OK)
-            return fail(want[i].name, e);
-    }
+    if ((e = capos_capset_get_console("console", &c->console)))
+        return fail("console", e);
+    if ((e = capos_capset_get_timer("timer", &c->timer)))
+        return fail("timer", e);
+    if ((e = capos_capset_get_boot_package("boot", &c->boot)))
+        return fail("boot", e);
+    if ((e = capos_capset_get_capability_manager("caps", &c->caps)))
+        return fail("caps", e);
     return 0;
 }
 
 /* List the cap table through CapabilityManager. */
-static int list_caps(uint32_t cap)
+static int list_caps(struct capos_capability_manager cap)
 {
     static struct capos_cap_info info[MAX_CAPS];
     uint32_t n;
@@ -92,17 +87,17 @@ static int list_caps(uint32_t cap)
 }
 
 /* Timer.now, sleep 100 ms, Timer.now again. */
-static int timer_demo(uint32_t cap)
+static int timer_demo(struct capos_timer cap)
 {
     uint64_t t0, t1;
     err_t e;
 
-    if ((e = capos_timer_now(cap, &t0)) != ERR_OK)
+    if ((e = capos_timer_now(cap, &t0, NULL)) != ERR_OK)
         return fail("Timer.now", e);
     printf("init: Timer.now = %llu ns\n", (unsigned long long)t0);
-    if ((e = capos_timer_sleep(cap, SLEEP_NS)) != ERR_OK)
+    if ((e = capos_timer_sleep(cap, SLEEP_NS, NULL)) != ERR_OK)
         return fail("Timer.sleep", e);
-    if ((e = capos_timer_now(cap, &t1)) != ERR_OK)
+    if ((e = capos_timer_now(cap, &t1, NULL)) != ERR_OK)
         return fail("Timer.now", e);
     printf("init: slept 100 ms: elapsed %llu us\n",
            (unsigned long long)((t1 - t0) / 1000));
@@ -112,20 +107,20 @@ static int timer_demo(uint32_t cap)
 }
 
 /* Read the whole manifest into a malloc'd buffer (8-byte aligned). */
-static int read_manifest(uint32_t cap, uint64_t **out, uint64_t *size)
+static int read_manifest(struct capos_boot_package cap, uint64_t **out,
+                         uint64_t *size)
 {
     uint64_t off = 0;
     uint64_t *buf;
     err_t e;
 
-    if ((e = capos_boot_manifest_size(cap, size)) != ERR_OK)
+    if ((e = capos_boot_package_manifest_size(cap, size, NULL)) != ERR_OK)
         return fail("BootPackage.manifestSize", e);
     if (!(buf = malloc(*size ? *size : 1)))
         return fail("manifest buffer", ERR_NOMEM);
     while (off < *size) {
         uint32_t got;
-        if ((e = capos_boot_read_manifest(cap, off, (char *)buf + off,
-                                          MANIFEST_CHUNK, &got)) != ERR_OK)
+        if ((e = capos_boot_read_manifest(cap, off, (char *)buf + off, MANIFEST_CHUNK, &got)) != ERR_OK)
             return fail("BootPackage.readManifest", e);
         if (got == 0)
             return fail("BootPackage.readManifest: short", ERR_RANGE);
@@ -181,21 +176,20 @@ static int print_manifest(const uint64_t *buf, uint64_t size)
 }
 
 /* Read, parse and print the boot manifest, then run its services. */
-static int manifest_and_services(uint32_t boot)
+static int manifest_and_services(struct capos_boot_package boot)
 {
     uint64_t *buf = NULL, size = 0;
     struct capnp_msg msg;
-    uint32_t spawner = 0;
+    struct capos_process_spawner spawner = {0};
     int r;
 
     if ((r = read_manifest(boot, &buf, &size)) != 0)
         return r;
     if ((r = print_manifest(buf, size)) == 0 &&
         capos_msg_read(&msg, buf, size) == ERR_OK) {
-        if (capos_capset_find("spawner", CAPOS_PROCESS_SPAWNER_INTERFACE_ID,
-                              &spawner) != ERR_OK)
-            spawner = 0;
-        r = services_run(capos_system_manifest_read_root(&msg), spawner);
+        if (capos_capset_get_process_spawner("spawner", &spawner) != ERR_OK)
+            spawner.cap = 0;
+        r = services_run(capos_system_manifest_read_root(&msg), spawner.cap);
         if (r)
             printf("init: FAIL services: not every service started and "
                    "exited with 0\n");
@@ -209,8 +203,7 @@ int main(void)
     struct init_caps c;
     int r;
 
-    if (capos_capset_find("console", CAPOS_CONSOLE_INTERFACE_ID,
-                          &c.console) != ERR_OK)
+    if (capos_capset_get_console("console", &c.console) != ERR_OK)
         return 2;    /* nowhere to report anything */
     printf("init: pid %llu\n", (unsigned long long)capos_rt_pid());
     print_capset();

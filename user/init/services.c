@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../drivers/devcall.h"
 #include "services.h"
 
 #define MAX_SERVICES 64     /* the kernel's limit (MANIFEST_MAX_SERVICES) */
@@ -57,6 +58,11 @@ static uint64_t kernel_iface(uint32_t kind)
     case CAPOS_KERNEL_CAP_PROCESS_SPAWNER: return CAPOS_PROCESS_SPAWNER_INTERFACE_ID;
     case CAPOS_KERNEL_CAP_BOOT_PACKAGE: return CAPOS_BOOT_PACKAGE_INTERFACE_ID;
     case CAPOS_KERNEL_CAP_ENDPOINT: return CAPOS_ENDPOINT_INTERFACE_ID;
+    case CAPOS_KERNEL_CAP_NOTIFICATION_FACTORY:
+        return CAPOS_NOTIFICATION_FACTORY_INTERFACE_ID;
+    case CAPOS_KERNEL_CAP_DEVICE_MANAGER:
+        return CAPOS_DEVICE_MANAGER_INTERFACE_ID;
+    case CAPOS_KERNEL_CAP_SERIAL: return CAPOS_SERIAL_INTERFACE_ID;
     default: return 0;  /* per process: virtualMemory, capabilityManager,
                            threadControl */
     }
@@ -193,6 +199,13 @@ static bool check_grant(uint32_t si, capos_cap_grant_r g)
         if (endpoint_grant(s->e, capos_cap_grant_source_get_client_of(src)) < 0)
             return bad(s, gn, "clientOf names no own endpoint grant");
         return true;
+    case CAPOS_CAP_GRANT_SOURCE_DEVICE:
+        if (iface != CAPOS_PCI_DEVICE_INTERFACE_ID)
+            return bad(s, gn, "a device grant has interface PciDevice");
+        if (!own_cap(CAPOS_DEVICE_MANAGER_INTERFACE_ID))
+            return bad(s, gn, "a device grant needs init's DeviceManager (add "
+                              "deviceManager to init's grants)");
+        return true;
     default:
         return bad(s, gn, "unknown source");
     }
@@ -238,16 +251,39 @@ static bool check_service(uint32_t si)
     return ok;
 }
 
-/* A client facet of init's Endpoint ep, or 0 (reported). */
-static uint32_t facet(const struct svc *s, const char *gn, uint32_t ep)
+/* A client facet of init's Endpoint ep serving iface (0: none stated),
+ * or 0 (reported). */
+static uint32_t facet(const struct svc *s, const char *gn, uint32_t ep,
+                      uint64_t iface)
 {
-    uint32_t cl = 0;
-    err_t e = ep ? capos_endpoint_make_client(ep, &cl) : ERR_DISCONNECTED;
+    struct capos_client_endpoint cl = {0};
+    err_t e = ep ? capos_endpoint_make_client(CAPOS_HANDLE(capos_endpoint, ep),
+                                              iface, &cl, NULL)
+                 : ERR_DISCONNECTED;
 
     if (e != ERR_OK)
         printf("init: service \"%s\": grant \"%s\": makeClient: %s\n",
                s->name, gn, err_name(e));
-    return e == ERR_OK ? cl : 0;
+    return e == ERR_OK ? cl.cap : 0;
+}
+
+/* Open the PCI function a device grant names, to move to the service. */
+static bool open_device(const struct svc *s, capos_cap_grant_source_r src,
+                        struct capos_spawn_grant *g)
+{
+    capos_device_match_r m = capos_cap_grant_source_get_device(src);
+    err_t e = dev_open(own_cap(CAPOS_DEVICE_MANAGER_INTERFACE_ID),
+                       capos_device_match_get_vendor_id(m),
+                       capos_device_match_get_device_id(m),
+                       capos_device_match_get_index(m), &g->cap);
+    if (e != ERR_OK) {
+        printf("init: service \"%s\": grant \"%s\": device %04x:%04x: %s\n",
+               s->name, g->name, capos_device_match_get_vendor_id(m),
+               capos_device_match_get_device_id(m), err_name(e));
+        return false;
+    }
+    g->mode = XFER_MOVE;
+    return true;
 }
 
 /* Make the cap for grant i of service si into *g (endpoints first, in
@@ -274,15 +310,20 @@ static bool make_grant(uint32_t si, uint32_t i, struct capos_spawn_grant *g)
         int k = find_export((uint32_t)p,
                             capos_cap_grant_source_service_get_export(imp),
                             &served);
-        g->cap = svcs[p].started ? facet(s, g->name, svcs[p].ep[k]) : 0;
+        g->cap = svcs[p].started ? facet(s, g->name, svcs[p].ep[k], served)
+                                 : 0;
         break;
     }
+    case CAPOS_CAP_GRANT_SOURCE_DEVICE:
+        return open_device(s, src, g);
     default: /* clientOf */
+        served = g->iface == CAPOS_CLIENT_ENDPOINT_INTERFACE_ID ? 0 : g->iface;
         g->cap = facet(s, g->name, s->ep[endpoint_grant(
-                     s->e, capos_cap_grant_source_get_client_of(src))]);
+                     s->e, capos_cap_grant_source_get_client_of(src))], served);
         break;
     }
-    g->iface = CAPOS_CLIENT_ENDPOINT_INTERFACE_ID;
+    /* The facet's entry says the interface it serves (docs/ipc.md). */
+    g->iface = served ? served : CAPOS_CLIENT_ENDPOINT_INTERFACE_ID;
     g->mode = XFER_MOVE;
     if (!g->cap)
         printf("init: service \"%s\": grant \"%s\": provider not running\n",
@@ -299,7 +340,7 @@ static bool make_endpoints(struct svc *s, uint32_t spawner)
         err_t e;
         if (endpoint_grant(s->e, n) != (int)i)
             continue;
-        if ((e = capos_spawner_new_endpoint(spawner, &s->ep[i])) != ERR_OK) {
+        if ((e = capos_process_spawner_new_endpoint(CAPOS_HANDLE(capos_process_spawner, spawner), (struct capos_endpoint *)(&s->ep[i]), NULL)) != ERR_OK) {
             printf("init: service \"%s\": newEndpoint: %s\n", s->name,
                    err_name(e));
             return false;
@@ -356,15 +397,15 @@ static bool start(uint32_t si, uint32_t spawner)
                             .processes = capos_quota_get_processes(qr),
                             .threads = capos_quota_get_threads(qr),
                             .waits = capos_quota_get_waits(qr)};
-    e = capos_spawner_spawn_args(spawner, s->name,
-                                 str(capos_service_entry_get_binary(s->e)), g,
-                                 n, args, nargs, &q, &s->handle);
+    e = capos_spawner_spawn_quota(spawner, s->name,
+                                  str(capos_service_entry_get_binary(s->e)), g,
+                                  n, args, nargs, &q, &s->handle);
     if (e != ERR_OK) {
         printf("init: service \"%s\": spawn: %s\n", s->name, err_name(e));
         drop_facets(g, n);
         return false;
     }
-    capos_process_pid(s->handle, &pid);
+    capos_process_handle_pid(CAPOS_HANDLE(capos_process_handle, s->handle), &pid, NULL);
     printf("init: started \"%s\" (pid %u, %u caps)\n", s->name, pid, n);
     return true;
 }
@@ -383,7 +424,7 @@ static int wait_all(void)
         err_t e;
         if (!svcs[i].started)
             continue;
-        if ((e = capos_process_wait(svcs[i].handle, &code)) != ERR_OK)
+        if ((e = capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, svcs[i].handle), &code, NULL)) != ERR_OK)
             printf("init: service \"%s\": wait: %s\n", svcs[i].name, err_name(e));
         else
             printf("init: service \"%s\" exited with %lld\n", svcs[i].name,

@@ -10,14 +10,14 @@ static uint8_t manifest[4u << 20] __attribute__((aligned(8)));
 static void read_all(uint32_t boot)
 {
     uint64_t size = 0;
-    CHECK_EQ(capos_boot_manifest_size(boot, &size), ERR_OK);
+    CHECK_EQ(capos_boot_package_manifest_size(CAPOS_HANDLE(capos_boot_package, boot), &size, NULL), ERR_OK);
     CHECK(size > 0 && size <= sizeof manifest);
     if (size > sizeof manifest)
         return;
     uint64_t off = 0;
     while (off < size) {
         uint32_t got = 0;
-        CHECK_EQ(capos_boot_read_manifest(boot, off, manifest + off, 3000, &got),
+        CHECK_EQ(capos_boot_read_manifest(CAPOS_HANDLE(capos_boot_package, boot), off, manifest + off, 3000, &got),
                  ERR_OK);
         if (got == 0)
             break;
@@ -38,8 +38,8 @@ static void read_all(uint32_t boot)
     }
     CHECK_EQ(found, 1);
     uint32_t got = 0;
-    CHECK_EQ(capos_boot_read_manifest(boot, size + 1, manifest, 16, &got), ERR_RANGE);
-    CHECK_EQ(capos_boot_read_manifest(boot, size, manifest, 16, &got), ERR_OK);
+    CHECK_EQ(capos_boot_read_manifest(CAPOS_HANDLE(capos_boot_package, boot), size + 1, manifest, 16, &got), ERR_RANGE);
+    CHECK_EQ(capos_boot_read_manifest(CAPOS_HANDLE(capos_boot_package, boot), size, manifest, 16, &got), ERR_OK);
     CHECK_EQ(got, 0);
 }
 
@@ -68,6 +68,6 @@ int main(void)
     read_all(t_cap("boot"));
     uint32_t con = t_cap("console");
     oversized_write(con);
-    CHECK_EQ(capos_console_write_line(con, "BOOT0001: console ok"), ERR_OK);
+    CHECK_EQ(capos_console_puts_line(CAPOS_HANDLE(capos_console, con), "BOOT0001: console ok"), ERR_OK);
     return t_result();
 }

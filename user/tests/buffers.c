@@ -86,7 +86,7 @@ int main(void)
     CHECK_EQ(c.aux, ERR_TOOSMALL);
     /* A good call still works. */
     uint64_t ns = 0;
-    CHECK_EQ(capos_timer_now(timer, &ns), ERR_OK);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, timer), &ns, NULL), ERR_OK);
     CHECK(ns > 0);
     return t_result();
 }

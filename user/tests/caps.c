@@ -24,14 +24,14 @@ static void stale_ids(void)
 {
     uint32_t timer = t_cap("timer"), caps = t_cap("caps");
     uint64_t ns;
-    CHECK_EQ(capos_timer_now(timer, &ns), ERR_OK);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, timer), &ns, NULL), ERR_OK);
     CHECK_EQ(capos_release(timer), ERR_OK);
-    CHECK_EQ(capos_timer_now(timer, &ns), ERR_BADCAP);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, timer), &ns, NULL), ERR_BADCAP);
     CHECK_EQ(capos_release(timer), ERR_BADCAP);
     /* Listing now shows one cap fewer and never the stale id. */
     struct capos_cap_info info[8];
     uint32_t n = 0;
-    CHECK_EQ(capos_capmgr_list(caps, info, 8, &n), ERR_OK);
+    CHECK_EQ(capos_capmgr_list(CAPOS_HANDLE(capos_capability_manager, caps), info, 8, &n), ERR_OK);
     CHECK_EQ(n, capos_capset_count() - 1);
     for (uint32_t i = 0; i < n; i++)
         CHECK(info[i].cap_id != timer);
@@ -41,7 +41,7 @@ static void list_matches_capset(void)
 {
     struct capos_cap_info info[8];
     uint32_t n = 0;
-    CHECK_EQ(capos_capmgr_list(t_cap("caps"), info, 8, &n), ERR_OK);
+    CHECK_EQ(capos_capmgr_list(CAPOS_HANDLE(capos_capability_manager, t_cap("caps")), info, 8, &n), ERR_OK);
     CHECK_EQ(n, capos_capset_count());
     for (uint32_t i = 0; i < n && i < capos_capset_count(); i++) {
         const struct capos_capset_entry *e = capos_capset_entry(i);

@@ -29,7 +29,7 @@ static const uint32_t bad_len[3] = {64, 256, 64};
  * run). */
 static uint64_t settled_free(void)
 {
-    CHECK_EQ(capos_timer_sleep(timer, 20000000ull), ERR_OK);
+    CHECK_EQ(capos_timer_sleep(CAPOS_HANDLE(capos_timer, timer), 20000000ull, NULL), ERR_OK);
     return fa_free(fa);
 }
 
@@ -117,7 +117,7 @@ static void effect0001(void)
 {
     uint32_t ep = 0, mo = 0, moved = 0;
     uint64_t a = 0;
-    CHECK_EQ(capos_spawner_new_endpoint(spawner, &ep), ERR_OK);
+    CHECK_EQ(capos_process_spawner_new_endpoint(CAPOS_HANDLE(capos_process_spawner, spawner), (struct capos_endpoint *)&ep, NULL), ERR_OK);
     CHECK_EQ(fa_alloc(fa, 0, &mo), ERR_OK);
     CHECK_EQ(fa_alloc(fa, 0, &moved), ERR_OK);
     CHECK_EQ(vm_map(vm, SCRATCH, 2 * PG, RW, &a), ERR_OK);
@@ -136,10 +136,10 @@ static void effect0001(void)
             check_refused(&c, creator_name[k]);
         }
     for (int b = 0; b < 3; b++) {
-        struct tgrant g = {"mo", moved, CAPOS_MEMORY_OBJECT_INTERFACE_ID, 0,
-                           true};
+        struct tgrant g = {"mo", moved, CAPOS_MEMORY_OBJECT_INTERFACE_ID, 0};
         struct ring_cqe c = t_spawn_cqe(spawner, "spinner", "spinner", &g, 1,
-                                        NULL, 0, bad_addr[b], bad_len[b]);
+                                        XFER_MOVE, NULL, 0, bad_addr[b],
+                                        bad_len[b]);
         check_refused(&c, "spawn");
     }
     uint64_t pages = 0, size = 0, pa = 0;
@@ -167,9 +167,10 @@ static void effect0002(void)
         n++;
     CHECK(n > 0 && n < 64);
     uint64_t free1 = settled_free();
-    struct tgrant g = {"mo", moved, CAPOS_MEMORY_OBJECT_INTERFACE_ID, 0, true};
-    struct ring_cqe c = t_spawn_cqe(spawner, "spinner", "spinner", &g, 1, NULL,
-                                    0, (uintptr_t)tspawn_res, sizeof tspawn_res);
+    struct tgrant g = {"mo", moved, CAPOS_MEMORY_OBJECT_INTERFACE_ID, 0};
+    struct ring_cqe c = t_spawn_cqe(spawner, "spinner", "spinner", &g, 1,
+                                    XFER_MOVE, NULL, 0, (uintptr_t)tspawn_res,
+                                    sizeof tspawn_res);
     CHECK_EQ(c.result, CAP_ERR_APPLICATION_EXCEPTION);
     CHECK_EQ(c.aux, ERR_QUOTA);
     CHECK_EQ(c.cap_count, 0);
@@ -179,7 +180,7 @@ static void effect0002(void)
     /* One slot free: the same spawn (of a child that exits) works. */
     CHECK_EQ(capos_release(fill[--n]), ERR_OK);
     uint32_t h = 0;
-    c = t_spawn_cqe(spawner, "exit7", "exit_code", &g, 1, NULL, 0,
+    c = t_spawn_cqe(spawner, "exit7", "exit_code", &g, 1, XFER_MOVE, NULL, 0,
                     (uintptr_t)tspawn_res, sizeof tspawn_res);
     CHECK(c.result >= 0 && c.cap_count == 1);
     h = c.cap0.cap_id;

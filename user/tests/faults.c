@@ -34,6 +34,10 @@ int main(void)
 #elif defined(FAULT_DIV)
     __asm__ volatile("xor %%ecx, %%ecx\n\tmov $1, %%eax\n\tcltd\n\t"
                      "idivl %%ecx" ::: "eax", "ecx", "edx");   /* #DE */
+#elif defined(FAULT_X87)
+    uint16_t cw = 0x037f & ~0x0004;     /* unmask zero-divide */
+    __asm__ volatile("fldcw %0\n\tfld1\n\tfldz\n\tfdivrp\n\tfwait"
+                     : : "m"(cw));                           /* #MF */
 #elif defined(FAULT_NONCANON_JUMP)
     ((void (*)(void))0x0000900000000000ull)();               /* #GP */
 #endif

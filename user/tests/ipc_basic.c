@@ -22,7 +22,7 @@ static void round_trip(uint32_t ep, uint32_t cl)
     struct capos_msgbuf m = t_msg(w, 42, T_NOCAP);
     uint64_t ud = t_submit(cl, 7, &m, NULL, 0, res[0], sizeof res[0]);
 
-    CHECK_EQ(capos_endpoint_pending(ep, &n), ERR_OK);
+    CHECK_EQ(capos_endpoint_pending(CAPOS_HANDLE(capos_endpoint, ep), &n, NULL), ERR_OK);
     CHECK_EQ(n, 1);
     CHECK_EQ(capos_server_recv(ep, rbuf, sizeof rbuf, &req), ERR_OK);
     CHECK_EQ(req.method, 7);
@@ -33,7 +33,7 @@ static void round_trip(uint32_t ep, uint32_t cl)
     CHECK(req.session != 0);
     CHECK_EQ(req.caller_pid, capos_rt_pid());
     CHECK(req.call_id != 0);
-    CHECK_EQ(capos_endpoint_pending(ep, &n), ERR_OK);
+    CHECK_EQ(capos_endpoint_pending(CAPOS_HANDLE(capos_endpoint, ep), &n, NULL), ERR_OK);
     CHECK_EQ(n, 0);
     struct ring_cqe c;
     CHECK(!t_done(ud, &c));                 /* not before RETURN */
@@ -122,7 +122,7 @@ static void sessions(uint32_t ep, uint32_t cl, uint32_t cl2)
     CHECK_EQ(s1, s1b);
     /* A facet minted later is a new session. */
     uint32_t cl3;
-    CHECK_EQ(capos_endpoint_make_client(ep, &cl3), ERR_OK);
+    CHECK_EQ(capos_endpoint_make_client(CAPOS_HANDLE(capos_endpoint, ep), 0, (struct capos_client_endpoint *)(&cl3), NULL), ERR_OK);
     ud = t_submit(cl3, 0, &m, NULL, 0, res[0], sizeof res[0]);
     t_serve_one(ep, 0, &s3);
     t_wait(ud);
@@ -134,7 +134,7 @@ int main(void)
 {
     uint32_t ep = 0, cl = 0, cl2 = 0;
     t_endpoint(&ep, &cl);
-    CHECK_EQ(capos_endpoint_make_client(ep, &cl2), ERR_OK);
+    CHECK_EQ(capos_endpoint_make_client(CAPOS_HANDLE(capos_endpoint, ep), 0, (struct capos_client_endpoint *)(&cl2), NULL), ERR_OK);
     round_trip(ep, cl);
     exception(ep, cl);
     ordering(ep, cl, cl2);

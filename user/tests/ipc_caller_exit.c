@@ -28,18 +28,18 @@ int main(void)
                                  &h), ERR_OK);
     CHECK_EQ(capos_server_recv(ep, rbuf, sizeof rbuf, &req), ERR_OK);
     CHECK_EQ(t_tag(&req.in.msg), 10);
-    CHECK_EQ(capos_process_wait(h, &code), ERR_OK);
+    CHECK_EQ(capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, h), &code, NULL), ERR_OK);
     CHECK_EQ(code, 3);
     /* A cap to move with the reply: a fresh client facet. */
-    CHECK_EQ(capos_endpoint_make_client(ep, &t2), ERR_OK);
+    CHECK_EQ(capos_endpoint_make_client(CAPOS_HANDLE(capos_endpoint, ep), 0, (struct capos_client_endpoint *)(&t2), NULL), ERR_OK);
     struct ring_xfer x = {t2, XFER_MOVE};
     struct capos_msgbuf m = t_msg(w, 0, 0);
     CHECK_EQ(capos_server_return(ep, req.call_id, m.words, m.len, &x, 1),
              ERR_DISCONNECTED);
     CHECK(t_has_cap(t2));                   /* the move did not happen */
-    CHECK_EQ(capos_endpoint_pending(ep, &n), ERR_OK);
+    CHECK_EQ(capos_endpoint_pending(CAPOS_HANDLE(capos_endpoint, ep), &n, NULL), ERR_OK);
     CHECK_EQ(n, 0);
-    CHECK_EQ(capos_timer_now(t_cap("timer"), &ns), ERR_OK);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, t_cap("timer")), &ns, NULL), ERR_OK);
     CHECK_EQ(capos_release(t2), ERR_OK);
     CHECK_EQ(capos_release(h), ERR_OK);
     CHECK_EQ(capos_release(ep), ERR_OK);

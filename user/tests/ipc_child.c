@@ -47,7 +47,7 @@ static int die_calling(uint32_t cl)
         t_submit(cl, 0, &m, NULL, 0, res[i], sizeof res[i]);
     }
     if (capos_capset_find("timer", CAPOS_TIMER_INTERFACE_ID, &timer) == ERR_OK)
-        capos_timer_sleep(timer, 50ull * 1000 * 1000);
+        capos_timer_sleep(CAPOS_HANDLE(capos_timer, timer), 50ull * 1000 * 1000, NULL);
     return 3;
 }
 
@@ -85,7 +85,7 @@ static int check_capset(void)
         if (strcmp(e->name, want[i].name) || e->interface_id != want[i].iface)
             return 1;
     }
-    return capos_timer_now(capos_capset_entry(1)->cap_id, &ns) == ERR_OK ? 0 : 1;
+    return capos_timer_now(CAPOS_HANDLE(capos_timer, capos_capset_entry(1)->cap_id), &ns, NULL) == ERR_OK ? 0 : 1;
 }
 
 int main(void)

@@ -24,8 +24,8 @@ int main(void)
 {
     struct capos_ring *r = capos_rt_ring();
     uint32_t sp = t_cap("spawner"), timer = t_cap("timer"), ep = 0, fc = 0;
-    CHECK_EQ(capos_spawner_new_endpoint(sp, &ep), ERR_OK);
-    CHECK_EQ(capos_endpoint_make_client(ep, &fc), ERR_OK);
+    CHECK_EQ(capos_process_spawner_new_endpoint(CAPOS_HANDLE(capos_process_spawner, sp), (struct capos_endpoint *)(&ep), NULL), ERR_OK);
+    CHECK_EQ(capos_endpoint_make_client(CAPOS_HANDLE(capos_endpoint, ep), 0, (struct capos_client_endpoint *)(&fc), NULL), ERR_OK);
     struct ring_cqe c = recv_into(fc, (uintptr_t)buf, sizeof buf);
     CHECK_EQ(c.result, CAP_ERR_INVOKE_FAILED);
     CHECK_EQ(c.aux, ERR_WRONGTYPE);
@@ -44,7 +44,7 @@ int main(void)
     c = recv_into(ep, 0xffff800000000000ull, 512);          /* kernel */
     CHECK_EQ(c.result, CAP_ERR_INVALID_RESULT_BUFFER);
     uint32_t n = 0;
-    CHECK_EQ(capos_endpoint_pending(ep, &n), ERR_OK);
+    CHECK_EQ(capos_endpoint_pending(CAPOS_HANDLE(capos_endpoint, ep), &n, NULL), ERR_OK);
     CHECK_EQ(n, 1);                                         /* still there */
     c = recv_into(ep, (uintptr_t)buf, sizeof buf);
     CHECK(c.result > 0);

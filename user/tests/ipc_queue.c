@@ -35,10 +35,10 @@ static void wait_pending(uint32_t ep, uint32_t want)
 {
     uint32_t n = 0;
     for (int i = 0; i < 200; i++) {
-        CHECK_EQ(capos_endpoint_pending(ep, &n), ERR_OK);
+        CHECK_EQ(capos_endpoint_pending(CAPOS_HANDLE(capos_endpoint, ep), &n, NULL), ERR_OK);
         if (n >= want)
             break;
-        capos_timer_sleep(t_cap("timer"), 10ull * 1000 * 1000);
+        capos_timer_sleep(CAPOS_HANDLE(capos_timer, t_cap("timer")), 10ull * 1000 * 1000, NULL);
     }
     CHECK_EQ(n, want);
 }
@@ -52,7 +52,7 @@ int main(void)
 
     t_endpoint(&ep, &cl);
     own_quota(ep, cl);
-    CHECK_EQ(capos_endpoint_make_client(ep, &fill), ERR_OK);
+    CHECK_EQ(capos_endpoint_make_client(CAPOS_HANDLE(capos_endpoint, ep), 0, (struct capos_client_endpoint *)(&fill), NULL), ERR_OK);
     struct capos_spawn_grant g[2] = {
         {"console", t_cap("console"), CAPOS_CONSOLE_INTERFACE_ID, XFER_COPY},
         {"fill", fill, CAPOS_CLIENT_ENDPOINT_INTERFACE_ID, XFER_MOVE},
@@ -66,11 +66,11 @@ int main(void)
     CHECK_EQ(c.aux, ERR_FULL);
     CHECK_EQ(capos_exception_decode(&c, res[0], 128, &ex), ERR_OK);
     CHECK_EQ(ex.type, CAPOS_EXCEPTION_TYPE_OVERLOADED);
-    CHECK_EQ(capos_endpoint_pending(ep, &n), ERR_OK);
+    CHECK_EQ(capos_endpoint_pending(CAPOS_HANDLE(capos_endpoint, ep), &n, NULL), ERR_OK);
     CHECK_EQ(n, QMAX);
     for (uint64_t i = 0; i < QMAX; i++)
         CHECK_EQ(t_serve_one(ep, 1000 + i, NULL), i);
-    CHECK_EQ(capos_process_wait(h, &code), ERR_OK);
+    CHECK_EQ(capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, h), &code, NULL), ERR_OK);
     CHECK_EQ(code, 0);
     /* Room again. */
     uint64_t ud = t_submit(cl, 0, &m, NULL, 0, res[0], 128);

@@ -15,22 +15,22 @@ int main(void)
     struct capos_msgbuf m = t_msg(w, 1, T_NOCAP);
 
     t_endpoint(&ep, &c1);
-    CHECK_EQ(capos_endpoint_make_client(ep, &c2), ERR_OK);
+    CHECK_EQ(capos_endpoint_make_client(CAPOS_HANDLE(capos_endpoint, ep), 0, (struct capos_client_endpoint *)(&c2), NULL), ERR_OK);
     uint64_t queued = t_submit(c1, 0, &m, NULL, 0, res[0], 128);
-    CHECK_EQ(capos_endpoint_revoke_clients(ep), ERR_OK);
+    CHECK_EQ(capos_endpoint_revoke_clients(CAPOS_HANDLE(capos_endpoint, ep), NULL), ERR_OK);
     struct ring_cqe c = t_wait(queued);
     if (c.aux != ERR_REVOKED || c.result >= 0)
         printf("  queued call: result %d aux %u\n", c.result, c.aux);
     CHECK(c.result < 0);
     CHECK_EQ(c.aux, ERR_REVOKED);
-    CHECK_EQ(capos_endpoint_pending(ep, &n), ERR_OK);
+    CHECK_EQ(capos_endpoint_pending(CAPOS_HANDLE(capos_endpoint, ep), &n, NULL), ERR_OK);
     CHECK_EQ(n, 0);
     for (int i = 0; i < 2; i++) {
         c = t_wait(t_submit(i ? c2 : c1, 0, &m, NULL, 0, res[1], 128));
         CHECK_EQ(c.result, CAP_ERR_INVOKE_FAILED);
         CHECK_EQ(c.aux, ERR_REVOKED);
     }
-    CHECK_EQ(capos_endpoint_make_client(ep, &c3), ERR_OK);
+    CHECK_EQ(capos_endpoint_make_client(CAPOS_HANDLE(capos_endpoint, ep), 0, (struct capos_client_endpoint *)(&c3), NULL), ERR_OK);
     uint64_t ud = t_submit(c3, 0, &m, NULL, 0, res[1], 128);
     CHECK_EQ(t_serve_one(ep, 2, NULL), 1);
     c = t_wait(ud);

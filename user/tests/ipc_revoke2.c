@@ -11,8 +11,8 @@ int main(void)
 {
     uint32_t sp = t_cap("spawner"), timer = t_cap("timer"), ep = 0, fc = 0;
     uint32_t ha, hb, n = 0;
-    CHECK_EQ(capos_spawner_new_endpoint(sp, &ep), ERR_OK);
-    CHECK_EQ(capos_endpoint_make_client(ep, &fc), ERR_OK);
+    CHECK_EQ(capos_process_spawner_new_endpoint(CAPOS_HANDLE(capos_process_spawner, sp), (struct capos_endpoint *)(&ep), NULL), ERR_OK);
+    CHECK_EQ(capos_endpoint_make_client(CAPOS_HANDLE(capos_endpoint, ep), 0, (struct capos_client_endpoint *)(&fc), NULL), ERR_OK);
     struct tgrant ga[2] = {{"svc", fc, CAPOS_CLIENT_ENDPOINT_INTERFACE_ID, 0},
                            {"timer", timer, CAPOS_TIMER_INTERFACE_ID, 1}};
     struct tgrant gb[3] = {{"svc", fc, CAPOS_CLIENT_ENDPOINT_INTERFACE_ID, 0},
@@ -21,12 +21,12 @@ int main(void)
     CHECK_EQ(t_spawn(sp, "late", "revoke_child", ga, 2, &ha), ERR_OK);
     CHECK_EQ(t_spawn(sp, "early", "revoke_child", gb, 3, &hb), ERR_OK);
     for (int i = 0; i < 100 && n == 0; i++) {       /* B's call is queued */
-        capos_timer_sleep(timer, 1000000ull);
-        CHECK_EQ(capos_endpoint_pending(ep, &n), ERR_OK);
+        capos_timer_sleep(CAPOS_HANDLE(capos_timer, timer), 1000000ull, NULL);
+        CHECK_EQ(capos_endpoint_pending(CAPOS_HANDLE(capos_endpoint, ep), &n, NULL), ERR_OK);
     }
     CHECK_EQ(n, 1);
-    CHECK_EQ(capos_endpoint_revoke_clients(ep), ERR_OK);
-    CHECK_EQ(capos_endpoint_pending(ep, &n), ERR_OK);
+    CHECK_EQ(capos_endpoint_revoke_clients(CAPOS_HANDLE(capos_endpoint, ep), NULL), ERR_OK);
+    CHECK_EQ(capos_endpoint_pending(CAPOS_HANDLE(capos_endpoint, ep), &n, NULL), ERR_OK);
     CHECK_EQ(n, 0);
     CHECK_EQ(t_wait(hb), 0);
     CHECK_EQ(t_wait(ha), 0);

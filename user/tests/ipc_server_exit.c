@@ -30,7 +30,7 @@ int main(void)
     };
 
     t_endpoint(&ep, &cl);
-    CHECK_EQ(capos_endpoint_make_client(ep, &cl2), ERR_OK);
+    CHECK_EQ(capos_endpoint_make_client(CAPOS_HANDLE(capos_endpoint, ep), 0, (struct capos_client_endpoint *)(&cl2), NULL), ERR_OK);
     g[1].cap = ep;
     CHECK_EQ(capos_spawner_spawn(t_cap("spawner"), "srv", "ipc_child", g, 2,
                                  &h), ERR_OK);
@@ -44,7 +44,7 @@ int main(void)
     uint64_t u2 = t_submit(cl2, 0, &m, NULL, 0, res[2], 128);
     check_disconnected(t_wait(u1), res[1], 128);
     check_disconnected(t_wait(u2), res[2], 128);
-    CHECK_EQ(capos_process_wait(h, &code), ERR_OK);
+    CHECK_EQ(capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, h), &code, NULL), ERR_OK);
     CHECK_EQ(code, 5);
     /* Later calls fail at once. */
     check_disconnected(t_wait(t_submit(cl2, 0, &m, NULL, 0, res[0], 128)),

@@ -50,7 +50,7 @@ int main(void)
     struct ring_cap_rec rec;
     memcpy(&rec, rbuf + sizeof info + 16, sizeof rec);
     CHECK_EQ(rec.iface_lo, (uint32_t)CAPOS_CONSOLE_INTERFACE_ID);
-    CHECK(capos_console_write_line(rec.cap_id, "IPC0001: via transferred console") == ERR_OK);
+    CHECK(capos_console_puts_line(CAPOS_HANDLE(capos_console, rec.cap_id), "IPC0001: via transferred console") == ERR_OK);
     static const char reply[8] = "thanks!";
     struct ring_sqe ret = {.opcode = RING_OP_RETURN, .cap_id = ep,
                            .call_id = rc.call_id, .addr = (uintptr_t)reply,

@@ -99,9 +99,9 @@ static void handle_not_transferable(void)
     struct raw_grant hg[1] = {{"h", 0, CAPOS_PROCESS_HANDLE_INTERFACE_ID}};
     must_fail("ProcessHandle grant", "exit_code", hg, 1, x, 1,
               CAP_ERR_INVOKE_FAILED, ERR_PERM);
-    CHECK_EQ(capos_process_wait(h, &code), ERR_OK);
+    CHECK_EQ(capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, h), &code, NULL), ERR_OK);
     CHECK_EQ(code, 7);
-    CHECK_EQ(capos_process_wait(h, &code), ERR_OK);   /* exited: at once */
+    CHECK_EQ(capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, h), &code, NULL), ERR_OK);   /* exited: at once */
     CHECK_EQ(code, 7);
     CHECK_EQ(capos_release(h), ERR_OK);
 }
@@ -120,9 +120,9 @@ static void good(void)
     };
     CHECK_EQ(capos_spawner_spawn(t_cap("spawner"), "check", "ipc_child", g, 3,
                                  &h), ERR_OK);
-    CHECK_EQ(capos_process_pid(h, &pid), ERR_OK);
+    CHECK_EQ(capos_process_handle_pid(CAPOS_HANDLE(capos_process_handle, h), &pid, NULL), ERR_OK);
     CHECK(pid != 0 && pid != capos_rt_pid());
-    CHECK_EQ(capos_process_wait(h, &code), ERR_OK);
+    CHECK_EQ(capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, h), &code, NULL), ERR_OK);
     CHECK_EQ(code, 0);
     CHECK_EQ(capos_release(h), ERR_OK);
     CHECK(t_has_cap(t_cap("timer")));
@@ -132,8 +132,8 @@ static void good(void)
     CHECK_EQ(capos_spawner_spawn(t_cap("spawner"), "check2", "ipc_child", g, 3,
                                  &h), ERR_OK);
     CHECK(!t_has_cap(t2));
-    CHECK_EQ(capos_timer_now(t2, &ns), ERR_BADCAP);
-    CHECK_EQ(capos_process_wait(h, &code), ERR_OK);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, t2), &ns, NULL), ERR_BADCAP);
+    CHECK_EQ(capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, h), &code, NULL), ERR_OK);
     CHECK_EQ(code, 0);
     CHECK_EQ(capos_release(h), ERR_OK);
 }

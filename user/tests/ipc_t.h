@@ -84,7 +84,7 @@ static inline bool t_has_cap(uint32_t cap_id)
 {
     static struct capos_cap_info info[64];
     uint32_t n = 0;
-    CHECK_EQ(capos_capmgr_list(t_cap("caps"), info, 64, &n), ERR_OK);
+    CHECK_EQ(capos_capmgr_list(CAPOS_HANDLE(capos_capability_manager, t_cap("caps")), info, 64, &n), ERR_OK);
     for (uint32_t i = 0; i < n && i < 64; i++)
         if (info[i].cap_id == cap_id)
             return true;
@@ -94,8 +94,8 @@ static inline bool t_has_cap(uint32_t cap_id)
 /* A fresh endpoint and one client facet of it. */
 static inline void t_endpoint(uint32_t *ep, uint32_t *cl)
 {
-    CHECK_EQ(capos_spawner_new_endpoint(t_cap("spawner"), ep), ERR_OK);
-    CHECK_EQ(capos_endpoint_make_client(*ep, cl), ERR_OK);
+    CHECK_EQ(capos_process_spawner_new_endpoint(CAPOS_HANDLE(capos_process_spawner, t_cap("spawner")), (struct capos_endpoint *)(ep), NULL), ERR_OK);
+    CHECK_EQ(capos_endpoint_make_client(CAPOS_HANDLE(capos_endpoint, *ep), 0, (struct capos_client_endpoint *)(cl), NULL), ERR_OK);
 }
 
 /* Receive one call on ep and answer it with tag reply_tag; returns the

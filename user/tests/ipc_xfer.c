@@ -63,17 +63,17 @@ static uint32_t copy_and_move(uint32_t ep, uint32_t cl)
     t2 = req_cap(&req, CAPOS_TIMER_INTERFACE_ID);
     finish(ep, &req, ud);
     CHECK(t2 != timer);
-    CHECK_EQ(capos_timer_now(t2, &ns), ERR_OK);
-    CHECK_EQ(capos_timer_now(timer, &ns), ERR_OK);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, t2), &ns, NULL), ERR_OK);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, timer), &ns, NULL), ERR_OK);
     CHECK_EQ(t_ncaps(), n0 + 1);
     x = (struct ring_xfer){t2, XFER_MOVE};
     ud = send_caps(ep, cl, &x, 1, &req);
     t3 = req_cap(&req, CAPOS_TIMER_INTERFACE_ID);
     finish(ep, &req, ud);
-    CHECK_EQ(capos_timer_now(t2, &ns), ERR_BADCAP);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, t2), &ns, NULL), ERR_BADCAP);
     CHECK(!t_has_cap(t2));
     CHECK(t_has_cap(t3));
-    CHECK_EQ(capos_timer_now(t3, &ns), ERR_OK);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, t3), &ns, NULL), ERR_OK);
     CHECK_EQ(t_ncaps(), n0 + 1);
     return t3;
 }
@@ -117,8 +117,8 @@ static void result_caps(uint32_t ep, uint32_t cl, uint32_t t3)
     CHECK_EQ(t_tag(&rc.msg), 6);
     CHECK_EQ(capos_msg_caps_take(&rc, 0, CAPOS_TIMER_INTERFACE_ID, &got), ERR_OK);
     CHECK_EQ(got, c.cap0.cap_id);
-    CHECK_EQ(capos_timer_now(got, &ns), ERR_OK);
-    CHECK_EQ(capos_timer_now(t3, &ns), ERR_BADCAP);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, got), &ns, NULL), ERR_OK);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, t3), &ns, NULL), ERR_BADCAP);
     /* Two result caps: records after the message. */
     ud = send_caps(ep, cl, NULL, 0, &req);
     x[0] = (struct ring_xfer){got, XFER_COPY};
@@ -150,7 +150,7 @@ static void must_fail(uint32_t ep, uint32_t cl, const struct ring_xfer *x,
     CHECK_EQ(c.result, result);
     CHECK_EQ(c.aux, aux);
     CHECK_EQ(t_ncaps(), n0);
-    CHECK_EQ(capos_endpoint_pending(ep, &pend), ERR_OK);
+    CHECK_EQ(capos_endpoint_pending(CAPOS_HANDLE(capos_endpoint, ep), &pend, NULL), ERR_OK);
     CHECK_EQ(pend, 0);
     for (uint32_t i = 0; i < n && i < RING_MAX_XFER; i++)
         if (x[i].cap_id == t_cap("timer"))
@@ -173,7 +173,7 @@ static void rollbacks(uint32_t ep, uint32_t cl)
     must_fail(ep, cl, x, RING_MAX_XFER + 1, CAP_ERR_INVALID_REQUEST,
               ERR_INVAL);
     /* A stale id: a released copy. */
-    CHECK_EQ(capos_spawner_new_endpoint(t_cap("spawner"), &stale), ERR_OK);
+    CHECK_EQ(capos_process_spawner_new_endpoint(CAPOS_HANDLE(capos_process_spawner, t_cap("spawner")), (struct capos_endpoint *)(&stale), NULL), ERR_OK);
     CHECK_EQ(capos_release(stale), ERR_OK);
     x[0] = (struct ring_xfer){stale, XFER_MOVE};
     must_fail(ep, cl, x, 1, CAP_ERR_INVOKE_FAILED, ERR_BADCAP);
@@ -187,7 +187,7 @@ static void rollbacks(uint32_t ep, uint32_t cl)
     must_fail(ep, cl, x, 1, CAP_ERR_INVOKE_FAILED, ERR_PERM);
     x[0] = (struct ring_xfer){h, XFER_MOVE};
     must_fail(ep, cl, x, 1, CAP_ERR_INVOKE_FAILED, ERR_PERM);
-    CHECK_EQ(capos_process_wait(h, &code), ERR_OK);
+    CHECK_EQ(capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, h), &code, NULL), ERR_OK);
     CHECK_EQ(code, 7);
     CHECK_EQ(capos_release(h), ERR_OK);
     /* The same cap moved twice in one list. */

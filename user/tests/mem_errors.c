@@ -43,7 +43,10 @@ static void quota(uint32_t fa)
     CHECK_EQ(fa_alloc(fa, 0, &mo), ERR_QUOTA);
     CHECK_EQ(fa_alloc(fa, 512, &mo), ERR_QUOTA);
     CHECK(got > QUOTA_FRAMES - 1024 && got < QUOTA_FRAMES);
-    CHECK_EQ(fa_free(fa), base - got);
+    /* The objects' kernel records may take one more slab page of the
+     * kernel heap (not charged to the ledger); nothing else is used. */
+    uint64_t used = base - fa_free(fa);
+    CHECK(used >= got && used <= got + 1);
     while (n)
         CHECK_EQ(capos_release(ids[--n]), ERR_OK);
     CHECK_EQ(fa_free(fa), base);

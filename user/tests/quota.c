@@ -37,8 +37,7 @@ __attribute__((noreturn)) static int block_forever(void)
 static int hog(void)
 {
     uint32_t sp = t_cap("spawner"), h;
-    struct tgrant g = {"spawner", sp, CAPOS_PROCESS_SPAWNER_INTERFACE_ID, 0,
-                       false};
+    struct tgrant g = {"spawner", sp, CAPOS_PROCESS_SPAWNER_INTERFACE_ID, 0};
     while (t_spawn(sp, "hog", "quota", &g, 1, &h) == ERR_OK)
         ;
     return block_forever();
@@ -48,7 +47,7 @@ static int hog(void)
 static int child(const char *role)
 {
     if (!strcmp(role, "sleeper"))
-        return capos_timer_sleep(t_cap("timer"), FOREVER) ? 3 : 4;
+        return capos_timer_sleep(CAPOS_HANDLE(capos_timer, t_cap("timer")), FOREVER, NULL) ? 3 : 4;
     if (!strcmp(role, "blocker"))
         return block_forever();
     if (!strcmp(role, "receiver")) {
@@ -67,11 +66,10 @@ static int child(const char *role)
     if (!strcmp(role, "parent")) {     /* waits for its own sleeper */
         uint32_t h = 0;
         int64_t code = 0;
-        struct tgrant g = {"timer", t_cap("timer"), CAPOS_TIMER_INTERFACE_ID,
-                           0, false};
+        struct tgrant g = {"timer", t_cap("timer"), CAPOS_TIMER_INTERFACE_ID, 0};
         if (t_spawn(t_cap("spawner"), "sleeper", "quota", &g, 1, &h))
             return 5;
-        return capos_process_wait(h, &code) ? 3 : 4;
+        return capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, h), &code, NULL) ? 3 : 4;
     }
     return 9;
 }
@@ -79,7 +77,7 @@ static int child(const char *role)
 /* Frames free once dead processes are reaped. */
 static uint64_t settled_free(void)
 {
-    CHECK_EQ(capos_timer_sleep(timer, 20000000ull), ERR_OK);
+    CHECK_EQ(capos_timer_sleep(CAPOS_HANDLE(capos_timer, timer), 20000000ull, NULL), ERR_OK);
     return fa_free(fa);
 }
 
@@ -88,7 +86,7 @@ static uint32_t spawn_role(const char *role, const struct capos_spawn_grant *g,
                            uint32_t n, const struct capos_quota *q)
 {
     uint32_t h = 0;
-    CHECK_EQ(capos_spawner_spawn_args(spawner, role, "quota", g, n, NULL, 0, q,
+    CHECK_EQ(capos_spawner_spawn_quota(spawner, role, "quota", g, n, NULL, 0, q,
                                       &h), ERR_OK);
     return h;
 }
@@ -97,13 +95,13 @@ static uint32_t spawn_role(const char *role, const struct capos_spawn_grant *g,
 static void kill_and_reap(uint32_t h, const char *role)
 {
     int64_t code = 0;
-    CHECK_EQ(capos_timer_sleep(timer, 30000000ull), ERR_OK);   /* let it block */
-    CHECK_EQ(capos_process_kill(h), ERR_OK);
-    CHECK_EQ(capos_process_wait(h, &code), ERR_OK);
+    CHECK_EQ(capos_timer_sleep(CAPOS_HANDLE(capos_timer, timer), 30000000ull, NULL), ERR_OK);   /* let it block */
+    CHECK_EQ(capos_process_handle_kill(CAPOS_HANDLE(capos_process_handle, h), NULL), ERR_OK);
+    CHECK_EQ(capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, h), &code, NULL), ERR_OK);
     if (code != -137)
         printf("  %s exited with %lld\n", role, (long long)code);
     CHECK_EQ(code, -137);
-    CHECK_EQ(capos_process_kill(h), ERR_OK);    /* exited: nothing happens */
+    CHECK_EQ(capos_process_handle_kill(CAPOS_HANDLE(capos_process_handle, h), NULL), ERR_OK);    /* exited: nothing happens */
     CHECK_EQ(capos_release(h), ERR_OK);
 }
 
@@ -114,25 +112,25 @@ static void quota0001(void)
                                   CAPOS_PROCESS_SPAWNER_INTERFACE_ID, XFER_COPY};
     struct capos_quota q = {.frames = HOG_FRAMES, .processes = 6, .threads = 6};
     uint32_t hog_h = spawn_role("hog", &g, 1, &q);
-    CHECK_EQ(capos_timer_sleep(timer, 200000000ull), ERR_OK);
+    CHECK_EQ(capos_timer_sleep(CAPOS_HANDLE(capos_timer, timer), 200000000ull, NULL), ERR_OK);
     uint64_t used = base - fa_free(fa);
     printf("  the hog's subtree holds %llu frames (quota %u)\n",
            (unsigned long long)used, HOG_FRAMES);
     CHECK(used > 0 && used <= HOG_FRAMES);
     /* The victim's own spawns still work. */
     uint32_t h = 0;
-    struct tgrant none = {0};
+    struct tgrant none = {"none", 0, 0, 0};
     CHECK_EQ(t_spawn(spawner, "seven", "exit_code", &none, 0, &h), ERR_OK);
     CHECK_EQ(t_wait(h), 7);
     /* A quota the caller cannot hold, and out-of-range fields. */
     struct capos_quota big = {.frames = 1u << 30};
-    CHECK_EQ(capos_spawner_spawn_args(spawner, "big", "exit_code", NULL, 0,
+    CHECK_EQ(capos_spawner_spawn_quota(spawner, "big", "exit_code", NULL, 0,
                                       NULL, 0, &big, &h), ERR_QUOTA);
     struct capos_quota slots = {.cap_slots = 257};
-    CHECK_EQ(capos_spawner_spawn_args(spawner, "slots", "exit_code", NULL, 0,
+    CHECK_EQ(capos_spawner_spawn_quota(spawner, "slots", "exit_code", NULL, 0,
                                       NULL, 0, &slots, &h), ERR_RANGE);
     struct capos_quota tiny = {.frames = 8};
-    CHECK_EQ(capos_spawner_spawn_args(spawner, "tiny", "exit_code", NULL, 0,
+    CHECK_EQ(capos_spawner_spawn_quota(spawner, "tiny", "exit_code", NULL, 0,
                                       NULL, 0, &tiny, &h), ERR_QUOTA);
     kill_and_reap(hog_h, "hog");
     CHECK_EQ(settled_free(), base);
@@ -142,8 +140,8 @@ static void kill0001(void)
 {
     uint32_t ep = 0, cl = 0, ncaps = t_ncaps();
     uint64_t base = settled_free();
-    CHECK_EQ(capos_spawner_new_endpoint(spawner, &ep), ERR_OK);
-    CHECK_EQ(capos_endpoint_make_client(ep, &cl), ERR_OK);
+    CHECK_EQ(capos_process_spawner_new_endpoint(CAPOS_HANDLE(capos_process_spawner, spawner), (struct capos_endpoint *)&ep, NULL), ERR_OK);
+    CHECK_EQ(capos_endpoint_make_client(CAPOS_HANDLE(capos_endpoint, ep), 0, (struct capos_client_endpoint *)&cl, NULL), ERR_OK);
     struct capos_spawn_grant tg = {"timer", timer, CAPOS_TIMER_INTERFACE_ID,
                                    XFER_COPY};
     struct capos_spawn_grant eg = {"ep", ep, CAPOS_ENDPOINT_INTERFACE_ID,

@@ -14,7 +14,7 @@ int main(void)
     uint32_t svc = t_cap("svc"), id;
     bool early = capos_capset_find("early", CAPOS_TIMER_INTERFACE_ID, &id) == ERR_OK;
     if (!early)
-        capos_timer_sleep(t_cap("timer"), 50000000ull);
+        capos_timer_sleep(CAPOS_HANDLE(capos_timer, t_cap("timer")), 50000000ull, NULL);
     struct ring_cqe c = raw(raw_call(svc, 1, 0, 0, (uintptr_t)res, sizeof res));
     bool revoked = (c.result == CAP_ERR_INVOKE_FAILED ||
                     c.result == CAP_ERR_APPLICATION_EXCEPTION) &&

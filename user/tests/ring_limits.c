@@ -104,9 +104,9 @@ int main(void)
     /* cap_enter with a timeout and nothing pending returns after it. */
     uint32_t timer = t_cap("timer");
     uint64_t t0 = 0, t1 = 0;
-    capos_timer_now(timer, &t0);
+    capos_timer_now(CAPOS_HANDLE(capos_timer, timer), &t0, NULL);
     CHECK_EQ(capos_cap_enter(1, 30000000ull), 0);
-    capos_timer_now(timer, &t1);
+    capos_timer_now(CAPOS_HANDLE(capos_timer, timer), &t1, NULL);
     CHECK(t1 - t0 >= 30000000ull);
     return t_result();
 }

@@ -11,9 +11,9 @@ int main(void)
     struct tgrant g = {"timer", timer, CAPOS_TIMER_INTERFACE_ID, 0};
     uint64_t t0 = 0, t1 = 0;
     CHECK_EQ(t_spawn(sp, "spinner", "spinner", &g, 1, &h), ERR_OK);
-    capos_timer_now(timer, &t0);
-    CHECK_EQ(capos_timer_sleep(timer, 20000000ull), ERR_OK);
-    capos_timer_now(timer, &t1);
+    capos_timer_now(CAPOS_HANDLE(capos_timer, timer), &t0, NULL);
+    CHECK_EQ(capos_timer_sleep(CAPOS_HANDLE(capos_timer, timer), 20000000ull, NULL), ERR_OK);
+    capos_timer_now(CAPOS_HANDLE(capos_timer, timer), &t1, NULL);
     CHECK(t1 - t0 >= 20000000ull);
     CHECK(t1 - t0 < 150000000ull);    /* woke while the child still spins */
     CHECK_EQ(t_wait(h), 5);

@@ -32,8 +32,8 @@ int main(void)
 {
     uint32_t sp = t_cap("spawner"), fa = t_cap("frames"), ep = 0, fc = 0, mo = 0, h = 0;
     uint64_t a = 0, during;
-    CHECK_EQ(capos_spawner_new_endpoint(sp, &ep), ERR_OK);
-    CHECK_EQ(capos_endpoint_make_client(ep, &fc), ERR_OK);
+    CHECK_EQ(capos_process_spawner_new_endpoint(CAPOS_HANDLE(capos_process_spawner, sp), (struct capos_endpoint *)(&ep), NULL), ERR_OK);
+    CHECK_EQ(capos_endpoint_make_client(CAPOS_HANDLE(capos_endpoint, ep), 0, (struct capos_client_endpoint *)(&fc), NULL), ERR_OK);
     struct tgrant g[2] = {{"ep", ep, CAPOS_ENDPOINT_INTERFACE_ID, 0},
                           {"console", t_cap("console"), CAPOS_CONSOLE_INTERFACE_ID, 1}};
     CHECK_EQ(t_spawn(sp, "shm-server", "shm_server", g, 2, &h), ERR_OK);

@@ -71,12 +71,12 @@ int main(void)
     struct tgrant g = {"console", con, CAPOS_CONSOLE_INTERFACE_ID, 0};
     CHECK_EQ(t_spawn(sp, "child", "exit_code", &g, 1, &h), ERR_OK);
     uint32_t pid = 0;
-    CHECK_EQ(capos_process_pid(h, &pid), ERR_OK);
+    CHECK_EQ(capos_process_handle_pid(CAPOS_HANDLE(capos_process_handle, h), &pid, NULL), ERR_OK);
     CHECK(pid > capos_rt_pid());
     int64_t code = -1;
-    CHECK_EQ(capos_process_wait(h, &code), ERR_OK);
+    CHECK_EQ(capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, h), &code, NULL), ERR_OK);
     CHECK_EQ(code, 7);
-    CHECK_EQ(capos_process_wait(h, &code), ERR_OK);      /* again: at once */
+    CHECK_EQ(capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, h), &code, NULL), ERR_OK);      /* again: at once */
     CHECK_EQ(code, 7);
     /* The handle cannot be sent anywhere. */
     struct tgrant hg = {"h", h, CAPOS_PROCESS_HANDLE_INTERFACE_ID, 0};

@@ -59,7 +59,7 @@ static inline uint32_t t_ncaps(void)
 {
     static struct capos_cap_info info[64];
     uint32_t n = 0;
-    CHECK_EQ(capos_capmgr_list(t_cap("caps"), info, 64, &n), ERR_OK);
+    CHECK_EQ(capos_capmgr_list(CAPOS_HANDLE(capos_capability_manager, t_cap("caps")), info, 64, &n), ERR_OK);
     return n;
 }
 

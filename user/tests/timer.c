@@ -66,14 +66,14 @@ int main(void)
 {
     uint32_t timer = t_cap("timer");
     uint64_t a = 0, b = 0;
-    CHECK_EQ(capos_timer_now(timer, &a), ERR_OK);
-    CHECK_EQ(capos_timer_now(timer, &b), ERR_OK);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, timer), &a, NULL), ERR_OK);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, timer), &b, NULL), ERR_OK);
     CHECK(b >= a);
-    CHECK_EQ(capos_timer_sleep(timer, 50000000ull), ERR_OK);
-    CHECK_EQ(capos_timer_now(timer, &b), ERR_OK);
+    CHECK_EQ(capos_timer_sleep(CAPOS_HANDLE(capos_timer, timer), 50000000ull, NULL), ERR_OK);
+    CHECK_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, timer), &b, NULL), ERR_OK);
     CHECK(b - a >= 50000000ull);
-    CHECK_EQ(capos_timer_sleep(timer, 0), ERR_OK);
-    CHECK_EQ(capos_timer_sleep(timer, 0xffffffffffffffffull), ERR_OVERFLOW);
+    CHECK_EQ(capos_timer_sleep(CAPOS_HANDLE(capos_timer, timer), 0, NULL), ERR_OK);
+    CHECK_EQ(capos_timer_sleep(CAPOS_HANDLE(capos_timer, timer), 0xffffffffffffffffull, NULL), ERR_OVERFLOW);
     out_of_order(timer);
     quota(timer);
     return t_result();

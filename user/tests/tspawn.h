@@ -11,7 +11,6 @@ struct tgrant {
     uint32_t cap;           /* caller's CapId, sent by copy */
     uint64_t iface;         /* claimed interface id */
     uint32_t index;         /* cap index written in the message */
-    bool move;              /* sent by MOVE instead of COPY */
 };
 
 /* One argument, by pointer and length (so tests can send a NUL). */
@@ -24,13 +23,14 @@ struct targ {
 static uint64_t tspawn_words[TSPAWN_WORDS];
 static uint8_t tspawn_res[256] __attribute__((aligned(8)));
 
-/* The completion of spawn(`bin` as `name`, grants g[n], arguments
- * a[na]) with results written to [raddr, raddr + rlen). */
+/* The completion of spawn(`bin` as `name`, grants g[n] sent with `mode`
+ * (XFER_COPY or XFER_MOVE), arguments a[na]) with results written to
+ * [raddr, raddr + rlen). */
 static inline struct ring_cqe t_spawn_cqe(uint32_t spawner, const char *name,
                                           const char *bin, const struct tgrant *g,
-                                          uint32_t n, const struct targ *a,
-                                          uint32_t na, uint64_t raddr,
-                                          uint32_t rlen)
+                                          uint32_t n, uint32_t mode,
+                                          const struct targ *a, uint32_t na,
+                                          uint64_t raddr, uint32_t rlen)
 {
     struct capos_msgbuf m;
     struct capnp_builder *b = capos_msg_begin(&m, tspawn_words, TSPAWN_WORDS);
@@ -47,8 +47,7 @@ static inline struct ring_cqe t_spawn_cqe(uint32_t spawner, const char *name,
         struct capnp_ptr_builder pb = capos_spawn_grant_slot_cap(e);
         capnp_ptr_set_cap_index(&pb, g[i].index);
         if (i < RING_MAX_XFER)
-            x[i] = (struct ring_xfer){.cap_id = g[i].cap,
-                                      .mode = g[i].move ? XFER_MOVE : XFER_COPY};
+            x[i] = (struct ring_xfer){.cap_id = g[i].cap, .mode = mode};
     }
     if (na) {
         struct capnp_list_builder al =
@@ -75,7 +74,8 @@ static inline err_t t_spawn_args(uint32_t spawner, const char *name,
                                  uint32_t n, const struct targ *a, uint32_t na,
                                  uint32_t *handle)
 {
-    struct ring_cqe c = t_spawn_cqe(spawner, name, bin, g, n, a, na,
+    *handle = 0;
+    struct ring_cqe c = t_spawn_cqe(spawner, name, bin, g, n, XFER_COPY, a, na,
                                     (uintptr_t)tspawn_res, sizeof tspawn_res);
     if (c.result >= 0) {
         *handle = c.cap0.cap_id;
@@ -95,7 +95,7 @@ static inline err_t t_spawn(uint32_t spawner, const char *name, const char *bin,
 static inline int64_t t_wait(uint32_t handle)
 {
     int64_t code = -1;
-    CHECK_EQ(capos_process_wait(handle, &code), ERR_OK);
+    CHECK_EQ(capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, handle), &code, NULL), ERR_OK);
     CHECK_EQ(capos_release(handle), ERR_OK);
     return code;
 }

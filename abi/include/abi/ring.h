@@ -47,7 +47,9 @@ enum ring_op {
 
 /* SQE flags (u16). Unknown bits are rejected with CAP_ERR_INVALID_REQUEST. */
 #define SQE_F_RETURN_EXCEPTION  0x0001u  /* RETURN: payload is a CapException */
-#define SQE_F__KNOWN            0x0001u
+#define SQE_F_RECV_EVENTS       0x0002u  /* RECV: may deliver a peer event
+                                          * (CQE_F_PEER_EVENT) instead of a call */
+#define SQE_F__KNOWN            0x0003u
 
 /* Capability transfer descriptor (pointed to by sqe.xfer_addr). */
 #define XFER_COPY  0u
@@ -62,7 +64,12 @@ struct ring_sqe {
     uint16_t method_id;
     uint16_t xfer_count;    /* entries at xfer_addr, <= RING_MAX_XFER */
     uint32_t cap_id;
-    uint32_t call_id;       /* RETURN: which received call to answer */
+    union {
+        uint32_t call_id;   /* RETURN: which received call to answer */
+        uint32_t iface_lo;  /* CALL: low 32 bits of the interface the caller
+                             * means (0: unchecked); another interface than
+                             * the cap's fails with INVOKE_FAILED, WRONGTYPE */
+    };
     uint64_t addr;          /* params buffer (user) */
     uint32_t len;           /* params length in bytes */
     uint32_t result_len;    /* result buffer capacity in bytes */
@@ -115,6 +122,13 @@ struct ring_cqe {
 };
 
 #define CQE_F_MORE_CAPS 0x0001u /* further cap records in the result buffer */
+#define CQE_F_PEER_EVENT 0x0002u /* RECV: a peer event, not a call: aux is
+                                  * RING_EVENT_*, call_id 0, the buffer
+                                  * holds a ring_recv_info (msg_len 0) */
+
+/* Peer events a RECV can deliver (docs/ipc.md "Lifetime of clients"). */
+#define RING_EVENT_SESSION_CLOSED 1u /* info.session: its last facet is gone */
+#define RING_EVENT_NO_CLIENTS     2u /* no client facet of the endpoint is left */
 
 struct ring_header {
     volatile uint32_t sq_head;      /* kernel-written copy */

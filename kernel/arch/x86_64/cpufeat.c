@@ -72,9 +72,11 @@ void cpu_features_detect(void)
 void cpu_features_enable(void)
 {
     /* SSE for user space: the kernel itself is built without it and saves
-     * each user thread's state on switch (sched.c). */
+     * each user thread's state on switch (sched.c).  NE: an unmasked x87
+     * exception raises #MF (which ends only the process), not the legacy
+     * FERR# interrupt nothing listens to. */
     uint64_t cr4 = read_cr4() | CR4_PGE | CR4_OSFXSR | CR4_OSXMMEXCPT;
-    write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP);
+    write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
     if (cpu_feat.smep)
         cr4 |= CR4_SMEP;
     if (cpu_feat.smap)

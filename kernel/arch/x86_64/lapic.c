@@ -2,7 +2,9 @@
  * lapic.c - the local APIC (xAPIC MMIO mode): enable, EOI, and the timer
  * calibrated against the PIT.
  *
- * The register page is mapped uncached in the MMIO window.  The spurious
+ * The register page is mapped uncached in the MMIO window.  LINT0 is set
+ * to ExtINT, so the 8259's unmasked lines (the serial receive interrupt)
+ * still reach the CPU with the APIC enabled.  The spurious
  * vector is VEC_SPURIOUS; spurious interrupts are counted, never
  * acknowledged (the APIC does not expect an EOI for them).
  */
@@ -18,6 +20,8 @@
 #define LAPIC_TMR_INIT 0x380
 #define LAPIC_TMR_CUR 0x390
 #define LAPIC_TMR_DIV 0x3e0
+#define LAPIC_LVT_LINT0 0x350
+#define LVT_EXTINT    (7u << 8)
 #define LVT_MASKED    (1u << 16)
 #define LVT_PERIODIC  (1u << 17)
 
@@ -48,6 +52,7 @@ bool lapic_init(void)
     wrmsr(MSR_APIC_BASE, base | (1u << 11));   /* global enable */
     lapic = paging_map_mmio(base & 0xfffff000u, 4096);
     lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
+    lapic_write(LAPIC_LVT_LINT0, LVT_EXTINT);  /* the 8259 (serial IRQ 4) */
     irq_set_handler(VEC_SPURIOUS, lapic_spurious_irq);
     return true;
 }

@@ -1,6 +1,7 @@
 /*
  * pic.c - the legacy 8259 PICs: remapped to vectors 0x20-0x2f, all lines
- * masked.  Spurious IRQ 7/15 (possible even when masked) are counted and
+ * masked (a driver unmasks its own: the PIT fallback IRQ 0, the serial
+ * line's IRQ 4; the local APIC takes the 8259's output on LINT0).  Spurious IRQ 7/15 (possible even when masked) are counted and
  * not acknowledged, as the 8259 requires (IRQ 15 needs an EOI on the master).
  */
 #include <arch/cpu.h>

@@ -3,8 +3,9 @@
  * named by generation-tagged CapIds, with quota, epoch revocation and
  * two-phase transfer.  Portable; no locks and no allocation inside: the
  * caller supplies the slot storage and holds the owning process's lock
- * around every call (both processes' locks, in the IPC layer's order, for a
- * transfer).  Design notes are in kernel/cap/cap_table.c and
+ * around every call.  No function runs a destroy hook: references dropped
+ * are queued (kobj_put_deferred) and the caller must kobj_reap() once it
+ * holds no lock.  Design notes are in kernel/cap/cap_table.c and
  * docs/capabilities.md.
  */
 #pragma once

@@ -26,6 +26,12 @@ enum kobj_type {
     KOBJ_THREAD,
     KOBJ_TEST,         /* host and in-kernel tests */
     KOBJ_EPCLIENT,     /* client facet of an endpoint */
+    KOBJ_NOTIFICATION,
+    KOBJ_NOTIFYFACTORY,
+    KOBJ_DEVMGR,
+    KOBJ_PCIDEV,
+    KOBJ_INTERRUPT,
+    KOBJ_SERIAL,       /* the serial line (kernel/obj/serialport.c) */
     KOBJ__COUNT
 };
 
@@ -50,7 +56,22 @@ struct kobj {
     const struct kobj_ops *ops;  /* immutable after kobj_init */
     uint32_t refs;               /* atomic; the object dies at 0 */
     uint32_t epoch;              /* atomic; bumped by kobj_revoke */
+    struct kobj *reap_next;      /* reap list link once refs reached 0 */
 };
+
+/*
+ * Objects whose last reference went and whose destroy hook has not run
+ * yet, in order; `busy` while kobj_reap runs hooks.  One per thread (the
+ * kernel installs kobj_set_reaper), a static one before threads exist and
+ * on the host.
+ */
+struct kobj_reaper {
+    struct kobj *head, *tail;
+    bool busy;
+};
+
+/* Install fn: the reaper of the running context (NULL = the static one). */
+void kobj_set_reaper(struct kobj_reaper *(*fn)(void));
 
 /* Initialise o with one reference (the creator's), epoch 0; counts it live. */
 void kobj_init(struct kobj *o, const struct kobj_ops *ops);
@@ -58,8 +79,25 @@ void kobj_init(struct kobj *o, const struct kobj_ops *ops);
 /* Take one more reference; o must already hold one (refs > 0). */
 void kobj_get(struct kobj *o);
 
-/* Drop one reference; the last one calls ops->destroy and uncounts o. */
+/* Drop one reference; the last one calls ops->destroy and uncounts o
+ * (then every object queued meanwhile, see kobj_reap).  The caller must
+ * hold no lock: destroy hooks take locks and complete calls.  Inside a
+ * destroy hook the destroy is queued and runs when the hook returns, so
+ * nested teardown is iterative, never recursive. */
 void kobj_put(struct kobj *o);
+
+/* Drop one reference without ever running a destroy hook: the last one
+ * queues o on this context's reaper.  For code holding a lock; it must
+ * call kobj_reap() once it holds none. */
+void kobj_put_deferred(struct kobj *o);
+
+/* Run the destroy hooks of every queued object, in order, including those
+ * queued by the hooks themselves; no-op inside a hook (the outer kobj_reap
+ * finishes the list).  The caller must hold no lock. */
+void kobj_reap(void);
+
+/* True if this context has destroys queued (leak and lock checks). */
+bool kobj_reap_pending(void);
 
 /* Current references (a snapshot; for tests and introspection only). */
 uint32_t kobj_refs(const struct kobj *o);

@@ -10,8 +10,8 @@
 #include <abi/errors.h>
 #include <capos.capnp.h>
 
-#define MANIFEST_MAX_BINARIES 64
-#define MANIFEST_MAX_SERVICES 64
+#define MANIFEST_MAX_BINARIES 128
+#define MANIFEST_MAX_SERVICES 128
 #define MANIFEST_MAX_GRANTS   32
 #define MANIFEST_NAME_MAX     27
 #define MANIFEST_MAX_ARGS     32    /* arguments per process */

@@ -42,7 +42,9 @@ struct memobj {
     struct memobj *parent;      /* NULL for a root; ref held */
     uint32_t parent_epoch;      /* parent's epoch when the child was made */
     uint32_t depth;             /* 0 for a root */
-    struct process *charged;    /* root: ledger charged `pages`; ref held */
+    struct process *charged;    /* root: ledger charged `pages`; ref held
+                                   (NULL for device memory) */
+    bool device;                /* device registers: uncached, not RAM */
 };
 
 /* Kinds of region records. */
@@ -75,6 +77,12 @@ struct kobj *vmem_obj(void);
 /* A new root object of `pages` zeroed contiguous frames charged to p.
  * QUOTA (p's frame quota), NOMEM.  Nothing is charged on error. */
 err_t memobj_create(struct process *p, uint64_t pages, struct memobj **out)
+    __attribute__((warn_unused_result));
+
+/* A root object over device registers [pa, pa + pages pages): never
+ * freed to the frame allocator, mapped uncached, never read or written
+ * by the kernel.  NOMEM. */
+err_t memobj_create_device(uint64_t pa, uint64_t pages, struct memobj **out)
     __attribute__((warn_unused_result));
 
 /* ---- frame ledger and region list (vmregion.c) ---- */

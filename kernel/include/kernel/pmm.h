@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <abi/errors.h>
 
@@ -23,6 +24,9 @@ err_t pmm_alloc_contig(uint64_t n, uint64_t align, uint64_t *pa)
 /* Free a frame; a bad or double free is a kernel bug and panics. */
 void pmm_free(uint64_t pa);
 void pmm_free_contig(uint64_t pa, uint64_t n);
+/* True if any frame of [pa, pa + len) is RAM or reserved memory the
+ * allocator knows (so it must never be handed out as device memory). */
+bool pmm_range_known(uint64_t pa, uint64_t len);
 
 /* Exact counters, for the banner and leak checks. */
 uint64_t pmm_free_frames(void);

@@ -86,6 +86,11 @@ struct process {
     bool killed;                    /* ProcessHandle.kill: exit at the next
                                        return towards user mode */
     struct ep_call *calls;          /* outstanding IPC calls made by p */
+    struct ep_call *served;         /* calls p received, not yet answered */
+    /* An exit asked for from inside a kernel operation (lock): */
+    bool exit_requested;
+    int64_t exit_req_code;
+    const char *exit_req_reason;    /* static string */
     struct process *next_all;       /* all-process list (proc_list_lock) */
 };
 
@@ -150,6 +155,15 @@ void proc_start(struct process *p);
  * reason, releases everything but the struct.  Does not return if p is
  * the caller. */
 void proc_exit(struct process *p, int64_t code, const char *reason);
+/* Ask for p (the current process) to exit with code and reason once its
+ * cap_enter has finished the operation running now: no kernel operation
+ * is ever abandoned half way (its params copy, result arena, transfers and
+ * completions are all undone first).  The first request wins; the rest of
+ * the batch does not run. */
+void proc_exit_request(struct process *p, int64_t code, const char *reason);
+/* Carry out a pending exit request of p (the current process): does not
+ * return if there is one. */
+void proc_exit_if_requested(struct process *p);
 /* Load p's address space on this CPU (NULL: kernel only). */
 void proc_activate(struct process *p);
 /* The process running on this CPU (NULL in kernel threads). */

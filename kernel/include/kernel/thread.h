@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <arch/trap.h>
 #include <kernel/cpu.h>
+#include <kernel/kobj.h>
 
 #define TIME_SLICE_TICKS 2
 
@@ -42,6 +43,7 @@ struct thread {
     bool wait_timed_out;
     uint64_t fs_base;             /* user FS base (TLS) */
     uint8_t *fpu;                 /* 512-byte FXSAVE area (user threads) */
+    struct kobj_reaper reaper;    /* destroys queued by this thread */
 };
 
 /* Set up the scheduler and this CPU's idle thread; never returns when

@@ -38,12 +38,13 @@ static void m_result(struct ring_sqe *s)
 static void m_rlen_only(struct ring_sqe *s) { s->result_len = 1; }
 static void m_xfer(struct ring_sqe *s) { s->xfer_count = 1; s->xfer_addr = 0x3000; }
 static void m_retexc(struct ring_sqe *s) { s->flags = SQE_F_RETURN_EXCEPTION; }
+static void m_recvev(struct ring_sqe *s) { s->flags = SQE_F_RECV_EVENTS; }
 static void m_udata(struct ring_sqe *s) { s->user_data = UINT64_MAX; }
 
 static const struct mut muts[] = {
     {"cap_id", m_cap, {INV, 0, 0, 0, 0}},
     {"method_id", m_method, {INV, 0, INV, INV, INV}},
-    {"call_id", m_callid, {INV, INV, INV, 0, INV}},
+    {"call_id", m_callid, {INV, 0, INV, 0, INV}}, /* CALL: iface_lo */
     {"params", m_params, {INV, 0, INV, 0, INV}},
     {"addr_only", m_addr_only, {INV, 0, INV, 0, INV}},
     {"result", m_result, {INV, 0, 0, INV, INV}},
@@ -52,6 +53,7 @@ static const struct mut muts[] = {
       INV}},
     {"xfer", m_xfer, {INV, 0, INV, 0, INV}},
     {"flag_return_exception", m_retexc, {INV, INV, INV, 0, INV}},
+    {"flag_recv_events", m_recvev, {INV, INV, 0, INV, INV}},
     {"user_data", m_udata, {0, 0, 0, 0, 0}},
 };
 
@@ -112,6 +114,8 @@ TEST(sqe_reserved_fields_and_flags)
         s.pipeline_field = 1;
         EXPECT_EQ(ring_sqe_check(&s), INV);
         for (uint32_t bit = 1; bit < 16; bit++) {   /* unknown flag bits */
+            if (ops[i] == RING_OP_RECV && (1u << bit) == SQE_F_RECV_EVENTS)
+                continue;
             s = sqe(ops[i]);
             s.flags = (uint16_t)(1u << bit);
             EXPECT_EQ(ring_sqe_check(&s), INV);
@@ -189,8 +193,9 @@ TEST(sqe_rule_order)
     s.xfer_count = 9;                       /* ... and bad xfer count */
     EXPECT_EQ(ring_sqe_check(&s), INV);
     s.xfer_count = 0;
-    s.call_id = 1;                          /* forbidden field */
+    s.pipeline_dep = 1;                     /* forbidden field */
     EXPECT_EQ(ring_sqe_check(&s), INV);
-    s.call_id = 0;
+    s.pipeline_dep = 0;
+    s.iface_lo = 0x1234;                    /* CALL may state an interface */
     EXPECT_EQ(ring_sqe_check(&s), CAP_ERR_INVALID_PARAMS_BUFFER);
 }

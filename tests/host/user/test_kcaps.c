@@ -195,12 +195,12 @@ TEST(kcaps_console_write_and_line)
     static char big[3000];
 
     setup();
-    ASSERT_EQ(capos_console_puts(CAP_CONSOLE, "hello "), ERR_OK);
-    ASSERT_EQ(capos_console_write_line(CAP_CONSOLE, "world"), ERR_OK);
+    ASSERT_EQ(capos_console_puts(CAPOS_HANDLE(capos_console, CAP_CONSOLE), "hello "), ERR_OK);
+    ASSERT_EQ(capos_console_puts_line(CAPOS_HANDLE(capos_console, CAP_CONSOLE), "world"), ERR_OK);
     EXPECT_EQ(console_len, 12);
     EXPECT_TRUE(memcmp(console_out, "hello world\n", 12) == 0);
     memset(big, 'z', sizeof(big));
-    ASSERT_EQ(capos_console_write(CAP_CONSOLE, big, sizeof(big)), ERR_OK);
+    ASSERT_EQ(capos_console_write_all(CAPOS_HANDLE(capos_console, CAP_CONSOLE), big, sizeof(big)), ERR_OK);
     EXPECT_EQ(console_len, 12 + sizeof(big));
     EXPECT_EQ(k.consumed, 2 + 3);   /* 3000 bytes = 3 chunks */
     EXPECT_EQ(capos_rt_pid(), 9);
@@ -211,9 +211,9 @@ TEST(kcaps_timer_now_and_deferred_sleep)
     uint64_t t0 = 0, t1 = 0;
 
     setup();
-    ASSERT_EQ(capos_timer_now(CAP_TIMER, &t0), ERR_OK);
-    ASSERT_EQ(capos_timer_sleep(CAP_TIMER, 100000000), ERR_OK);
-    ASSERT_EQ(capos_timer_now(CAP_TIMER, &t1), ERR_OK);
+    ASSERT_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, CAP_TIMER), &t0, NULL), ERR_OK);
+    ASSERT_EQ(capos_timer_sleep(CAPOS_HANDLE(capos_timer, CAP_TIMER), 100000000, NULL), ERR_OK);
+    ASSERT_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, CAP_TIMER), &t1, NULL), ERR_OK);
     EXPECT_EQ(t0, 1000);
     EXPECT_EQ(t1 - t0, 100000000);
 }
@@ -228,7 +228,7 @@ TEST(kcaps_exception_becomes_error)
 
     setup();
     clock_ns = UINT64_MAX - 5;
-    EXPECT_EQ(capos_timer_sleep(CAP_TIMER, 100), ERR_OVERFLOW);
+    EXPECT_EQ(capos_timer_sleep(CAPOS_HANDLE(capos_timer, CAP_TIMER), 100, NULL), ERR_OVERFLOW);
     /* The same through capos_call, decoding the exception. */
     capos_timer_sleep_params_set_ns(
         capos_timer_sleep_params_init_root(capos_msg_begin(&m, pw, 8)), 100);
@@ -238,7 +238,14 @@ TEST(kcaps_exception_becomes_error)
     ASSERT_EQ(capos_exception_decode(&cqe, res, sizeof(res), &ex), ERR_OK);
     EXPECT_EQ(ex.code, ERR_OVERFLOW);
     EXPECT_TRUE(strcmp(ex.message, "fake failure") == 0);
-    EXPECT_EQ(capos_timer_now(99, &clock_ns), ERR_BADCAP);
+    /* The generated stub keeps the message in the caller's reply. */
+    CAPOS_REPLY(rep, 64);
+    EXPECT_EQ(capos_timer_sleep(CAPOS_HANDLE(capos_timer, CAP_TIMER), 100, &rep),
+              ERR_OVERFLOW);
+    EXPECT_TRUE(strcmp(capos_reply_message(&rep), "fake failure") == 0);
+    EXPECT_EQ(capos_timer_sleep(CAPOS_HANDLE(capos_timer, CAP_TIMER), 100, NULL),
+              ERR_OVERFLOW);
+    EXPECT_EQ(capos_timer_now(CAPOS_HANDLE(capos_timer, 99), &clock_ns, NULL), ERR_BADCAP);
 }
 
 TEST(kcaps_boot_manifest_chunks)
@@ -248,19 +255,18 @@ TEST(kcaps_boot_manifest_chunks)
     uint32_t got;
 
     setup();
-    ASSERT_EQ(capos_boot_manifest_size(CAP_BOOT, &size), ERR_OK);
+    ASSERT_EQ(capos_boot_package_manifest_size(CAPOS_HANDLE(capos_boot_package, CAP_BOOT), &size, NULL), ERR_OK);
     ASSERT_EQ(size, sizeof(manifest));
     while (off < size) {
-        ASSERT_EQ(capos_boot_read_manifest(CAP_BOOT, off, copy + off, 4096,
-                                           &got), ERR_OK);
+        ASSERT_EQ(capos_boot_read_manifest(CAPOS_HANDLE(capos_boot_package, CAP_BOOT), off, copy + off, 4096, &got), ERR_OK);
         ASSERT_TRUE(got > 0 && got <= 4096);
         off += got;
     }
     EXPECT_TRUE(memcmp(copy, manifest, sizeof(manifest)) == 0);
-    ASSERT_EQ(capos_boot_read_manifest(CAP_BOOT, size, copy, 4096, &got),
+    ASSERT_EQ(capos_boot_read_manifest(CAPOS_HANDLE(capos_boot_package, CAP_BOOT), size, copy, 4096, &got),
               ERR_OK);
     EXPECT_EQ(got, 0);
-    EXPECT_EQ(capos_boot_read_manifest(CAP_BOOT, size + 1, copy, 16, &got),
+    EXPECT_EQ(capos_boot_read_manifest(CAPOS_HANDLE(capos_boot_package, CAP_BOOT), size + 1, copy, 16, &got),
               ERR_RANGE);
 }
 
@@ -271,15 +277,15 @@ TEST(kcaps_capmgr_list_and_process)
     int64_t code = 0;
 
     setup();
-    ASSERT_EQ(capos_capmgr_list(CAP_CAPMGR, info, 2, &n), ERR_OK);
+    ASSERT_EQ(capos_capmgr_list(CAPOS_HANDLE(capos_capability_manager, CAP_CAPMGR), info, 2, &n), ERR_OK);
     EXPECT_EQ(n, 3);
     EXPECT_EQ(info[0].cap_id, 10);
     EXPECT_EQ(info[1].interface_id, 0xabc1);
     EXPECT_TRUE(strcmp(info[0].name, "console") == 0);
     EXPECT_TRUE(strcmp(info[1].name, "timer") == 0);
-    ASSERT_EQ(capos_process_wait(CAP_PROC, &code), ERR_OK);
+    ASSERT_EQ(capos_process_handle_wait(CAPOS_HANDLE(capos_process_handle, CAP_PROC), &code, NULL), ERR_OK);
     EXPECT_EQ(code, -42);
-    ASSERT_EQ(capos_process_pid(CAP_PROC, &pid), ERR_OK);
+    ASSERT_EQ(capos_process_handle_pid(CAPOS_HANDLE(capos_process_handle, CAP_PROC), &pid, NULL), ERR_OK);
     EXPECT_EQ(pid, 7);
 }
 

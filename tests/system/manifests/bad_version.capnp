@@ -1,8 +1,9 @@
 # schema version 2: the kernel refuses it
 @0xc1a2b3c4d5e6f701;
 using C = import "../../../schema/capos.capnp";
+using Id = import "/capos.ids.capnp";
 const manifest :C.SystemManifest = (
   schemaVersion = 2,
   binaries = [(name = "init", data = embed "/user/init.elf")],
-  initConfig = (init = (name = "init", binary = "init", grants = [(name = "console", interfaceId = 0xf8cb04023b505d3c, source = (kernel = console))])),
+  initConfig = (init = (name = "init", binary = "init", grants = [(name = "console", interfaceId = Id.console, source = (kernel = console))])),
 );

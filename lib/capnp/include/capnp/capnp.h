@@ -551,7 +551,8 @@ void capnp_ptr_set_cap(const struct capnp_ptr_builder *pb, uint64_t handle);
 /* Point the slot at an existing cap-table index. */
 void capnp_ptr_set_cap_index(const struct capnp_ptr_builder *pb,
                              uint32_t index);
-/* Make the slot null. */
+/* Make the slot null.  Like every setter that replaces a pointer, this
+ * zeroes the old object and everything reachable from it. */
 void capnp_ptr_clear(const struct capnp_ptr_builder *pb);
 /* Deep-copy whatever `src` points to (struct, list, text, cap index as is)
  * into the slot.  Reader errors go to src->msg, builder errors to pb->b. */
@@ -630,6 +631,19 @@ static inline void capnp_write_bool(const struct capnp_struct_builder *sb,
         sb->data[bit >> 3] |= m;
     else
         sb->data[bit >> 3] &= (uint8_t)~m;
+}
+
+/* Zero `bits` (1, 8, 16, 32 or 64) bits of the data section at bit `off`
+ * (clearing a group member); nothing if outside the section. */
+static inline void capnp_clear_data(const struct capnp_struct_builder *sb,
+                                    uint64_t off, uint32_t bits)
+{
+    if (bits == 1) {
+        if ((off >> 3) < sb->data_bytes)
+            sb->data[off >> 3] &= (uint8_t)~(1u << (off & 7));
+    } else if ((off + bits) / 8 <= sb->data_bytes) {
+        __builtin_memset(sb->data + off / 8, 0, bits / 8);
+    }
 }
 
 /* Store a union discriminant at 16-bit unit `idx`. */

@@ -94,6 +94,7 @@ err_t capos_msg_caps_release_rest(struct capos_msg_caps *m);
 /* One received call, parsed from a receive buffer (in place: never copy
  * it; the params point into the receive buffer). */
 struct capos_request {
+    uint32_t event;         /* 0: a call; else RING_EVENT_* (no call_id) */
     uint64_t session;       /* caller's facet identity (unforgeable) */
     uint32_t call_id;       /* for capos_server_return */
     uint16_t method;        /* method ordinal the caller used */
@@ -108,7 +109,9 @@ struct capos_request {
 err_t capos_server_recv_submit(uint32_t ep_cap, void *buf, uint32_t len,
                                uint64_t user_data);
 
-/* Parse the completion of a RECV into buf[len].  Transport errors as
+/* Parse the completion of a RECV into buf[len]: a call, or a peer event
+ * (req->event = RING_EVENT_SESSION_CLOSED with req->session, or
+ * RING_EVENT_NO_CLIENTS).  Transport errors as
  * capos_cqe_err (e.g. ERR_BADCAP, ERR_BUSY for a second RECV);
  * ERR_BADFORMAT if the info header, message or cap records do not fit.
  * A params message that does not open is not an error here: req->in.msg

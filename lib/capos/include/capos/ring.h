@@ -81,6 +81,12 @@ err_t capos_ring_submit_batch(struct capos_ring *r,
  * ERR_FAULT if cap_enter returns an error. */
 err_t capos_ring_flush(struct capos_ring *r);
 
+/* One cap_enter that returns once min_complete completions are in the CQ
+ * (or timeout_ns passed): e.g. a RETURN and the next RECV in one entry.
+ * Errors as capos_ring_flush. */
+err_t capos_ring_enter(struct capos_ring *r, uint32_t min_complete,
+                       uint64_t timeout_ns);
+
 /* Wait for the completion with `user_data` and copy it to *out.  Other
  * completions seen meanwhile are kept for later.  timeout_ns applies to
  * each wait in the kernel (CAP_ENTER_NO_TIMEOUT = forever, 0 = poll).

@@ -1,0 +1,8 @@
+-- lua: strings, string.format, patterns, utf8 (output as the host's lua5.4)
+s="Hello, capOS" print(s:upper(), #s, s:sub(1,5), s:rep(2,"-"), s:find("cap"))
+print(string.format("%5d|%-5s|%.3f|%x|%q|%g|%e", 42, "ab", math.pi, 255, "a\nb", 1e20, 12345.678))
+print(("a,b,,c"):gsub(",", ";"), ("key=val"):match("(%w+)=(%w+)"), ("  trim  "):match("^%s*(.-)%s*$"))
+for w in ("one two three"):gmatch("%a+") do io.write(w, ".") end print()
+print(string.byte("A"), string.char(72,105), ("%d%%"):format(50), 1/0, -1/0, 2^53, 7//2, 7%3, -7//2, 1e15, 0.1+0.2, 100000000000000)
+print(utf8.char(72, 228, 8364), utf8.len("h\u{e4}l"), #string.pack("i4d", 7, 1.5), string.unpack("i4", string.pack("i4", -3)))
+print(tostring(nil), tonumber("0x1p4"), tonumber("  12  "), tonumber("z", 36), math.tointeger(2^31), string.format("%.14g", 2/3))
