@@ -25,21 +25,34 @@ static void frame_allocator(uint32_t fa)
 }
 
 /* Fill the frame quota: 512-frame objects until the ledger refuses, then
- * halves down to one frame.  The quota also holds the process's image,
+ * the largest run that still fits.  The quota also holds the process's image,
  * page tables and kernel records (under 1,024 frames here), so between
  * QUOTA_FRAMES - 1,024 and QUOTA_FRAMES fit; then nothing, not even one
  * frame; everything comes back. */
 static void quota(uint32_t fa)
 {
-    uint32_t ids[QUOTA_FRAMES / 512 + 10], n = 0, mo = 0;
+    uint32_t ids[QUOTA_FRAMES / 512 + 1], n = 0, mo = 0;
     uint64_t base = fa_free(fa), got = 0;
-    for (uint32_t size = 512; size; size /= 2)
-        while (n < sizeof ids / sizeof ids[0] && fa_alloc(fa, size, &ids[n]) == ERR_OK) {
-            n++;
-            got += size;
-            if (size < 512)
-                break;
+    while (n < QUOTA_FRAMES / 512 && fa_alloc(fa, 512, &ids[n]) == ERR_OK) {
+        n++;
+        got += 512;
+    }
+    /* The largest run that still fits (bisected: a refusal costs nothing,
+     * a probe that fits is released at once), then exactly that. */
+    uint32_t lo = 0, hi = 511;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi + 1) / 2;
+        if (fa_alloc(fa, mid, &mo) == ERR_OK) {
+            CHECK_EQ(capos_release(mo), ERR_OK);
+            lo = mid;
+        } else {
+            hi = mid - 1;
         }
+    }
+    if (lo && fa_alloc(fa, lo, &ids[n]) == ERR_OK) {
+        n++;
+        got += lo;
+    }
     CHECK_EQ(fa_alloc(fa, 0, &mo), ERR_QUOTA);
     CHECK_EQ(fa_alloc(fa, 512, &mo), ERR_QUOTA);
     CHECK(got > QUOTA_FRAMES - 1024 && got < QUOTA_FRAMES);

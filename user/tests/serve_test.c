@@ -32,8 +32,12 @@ static uint32_t start(const char *name, const char *binary, const char *arg,
          XFER_COPY},
     };
     const char *args[] = {arg};
-    CHECK_EQ(capos_spawner_spawn_args(t_cap("spawner"), name, binary, g,
-                                      spawner ? 3 : 2, args, 1, &h), ERR_OK);
+    /* A child with the spawner starts one of its own: room for it. */
+    static const struct capos_quota two = {.frames = 2048, .processes = 2,
+                                           .threads = 2};
+    CHECK_EQ(capos_spawner_spawn_quota(t_cap("spawner"), name, binary, g,
+                                       spawner ? 3 : 2, args, 1,
+                                       spawner ? &two : NULL, &h), ERR_OK);
     return h;
 }
 
