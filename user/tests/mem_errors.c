@@ -24,42 +24,22 @@ static void frame_allocator(uint32_t fa)
     CHECK_EQ(mc.cqe.cap_count, 0);
 }
 
-/* Fill the frame quota: 512-frame objects until the ledger refuses, then
- * the largest run that still fits.  The quota also holds the process's image,
- * page tables and kernel records (under 1,024 frames here), so between
- * QUOTA_FRAMES - 1,024 and QUOTA_FRAMES fit; then nothing, not even one
- * frame; everything comes back. */
+/* Fill the frame quota with 512-frame objects until the ledger refuses.
+ * The quota also holds the process's image, page tables and kernel
+ * records (under 1,024 frames here), so 30 or 31 fit; then no more;
+ * everything comes back. */
 static void quota(uint32_t fa)
 {
-    uint32_t ids[QUOTA_FRAMES / 512 + 1], n = 0, mo = 0;
-    uint64_t base = fa_free(fa), got = 0;
-    while (n < QUOTA_FRAMES / 512 && fa_alloc(fa, 512, &ids[n]) == ERR_OK) {
+    uint32_t ids[QUOTA_FRAMES / 512], n = 0, mo = 0;
+    uint64_t base = fa_free(fa);
+    while (n < QUOTA_FRAMES / 512 && fa_alloc(fa, 512, &ids[n]) == ERR_OK)
         n++;
-        got += 512;
-    }
-    /* The largest run that still fits (bisected: a refusal costs nothing,
-     * a probe that fits is released at once), then exactly that. */
-    uint32_t lo = 0, hi = 511;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi + 1) / 2;
-        if (fa_alloc(fa, mid, &mo) == ERR_OK) {
-            CHECK_EQ(capos_release(mo), ERR_OK);
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    if (lo && fa_alloc(fa, lo, &ids[n]) == ERR_OK) {
-        n++;
-        got += lo;
-    }
-    CHECK_EQ(fa_alloc(fa, 0, &mo), ERR_QUOTA);
+    CHECK(n >= (QUOTA_FRAMES - 1024) / 512 && n < QUOTA_FRAMES / 512);
     CHECK_EQ(fa_alloc(fa, 512, &mo), ERR_QUOTA);
-    CHECK(got > QUOTA_FRAMES - 1024 && got < QUOTA_FRAMES);
     /* The objects' kernel records may take one more slab page of the
      * kernel heap (not charged to the ledger); nothing else is used. */
     uint64_t used = base - fa_free(fa);
-    CHECK(used >= got && used <= got + 1);
+    CHECK(used >= n * 512ull && used <= n * 512ull + 1);
     while (n)
         CHECK_EQ(capos_release(ids[--n]), ERR_OK);
     CHECK_EQ(fa_free(fa), base);
