@@ -171,13 +171,19 @@ interface ClientEndpoint @0xdcdd8b53028643d2 {
 # Creates processes from boot-package binaries.
 interface ProcessSpawner @0x86700d247e7b0a5d {
   spawn @0 (name :Text, binary :Text, grants :List(SpawnGrant),
-            args :List(Text)) -> (handle :ProcessHandle);
+            args :List(Text), quota :Quota) -> (handle :ProcessHandle);
   # Start binary `binary` (a SystemManifest.binaries name) as process `name`;
   # the child's CapSet holds exactly `grants`, in order, and `args` (its
-  # argv after argv[0] = name; see CapSet.args).
+  # argv after argv[0] = name; see CapSet.args).  The child's `quota`
+  # (a 0 field: the default of docs/capabilities.md) is carved out of the
+  # caller's: its frames, processes and threads are charged to the caller
+  # until the child and everything charged to it are gone.
   # errors: NOTFOUND (no such binary), BADFORMAT (bad ELF), INVAL (grant
   # index, duplicate grant name, an argument holding NUL), RANGE (more
-  # than 32 arguments, one over 255 bytes or all over 1,024), NOMEM, QUOTA.
+  # than 32 arguments, one over 255 bytes or all over 1,024; a quota field
+  # over its limit), NOMEM, QUOTA (the caller's quota cannot hold the
+  # child's, the child's frames cannot hold its image, no slot for the
+  # handle).
   newEndpoint @1 () -> (endpoint :Endpoint);
   # A fresh Endpoint (server side), to give to a service that exports it.
   # errors: NOMEM, QUOTA.
@@ -199,6 +205,21 @@ interface ProcessHandle @0xe6118e61e161c01f {
   # errors: INVAL (a process waiting for itself), QUOTA (too many waits).
   pid @1 () -> (pid :UInt32);
   # The process id.  errors: none.
+  kill @2 () -> ();
+  # End the process, wherever it is blocked or running: it exits with
+  # -137 (-(128 + 9)) before it runs user code again.  Killing an exited
+  # process does nothing.  errors: INVAL (a process killing itself).
+}
+
+# Resource limits of a process and everything it spawns (a subtree):
+# spawn carves a child's quota out of its parent's (docs/capabilities.md).
+struct Quota @0xd6a2f0c1b83e4a57 {
+  frames @0 :UInt64;     # 4 KiB frames: image, stack, page tables, kernel
+                         # records, memory caps, children's quotas
+  capSlots @1 :UInt32;   # the process's own capability table (<= 256)
+  processes @2 :UInt32;  # itself and its descendants alive at once
+  threads @3 :UInt32;    # threads of itself and its descendants
+  waits @4 :UInt32;      # its own outstanding deferred completions (<= 64)
 }
 
 # Read access to the boot manifest (given to init).
@@ -398,6 +419,7 @@ struct ServiceEntry @0x9b117359329a7f68 {
   exports @3 :List(ServiceExport);
   restart @4 :RestartPolicy;        # metadata only, not enforced yet
   args @5 :List(Text);
+  quota @6 :Quota;                  # absent or 0 fields: defaults
 }
 
 enum RestartPolicy @0x8ce3448a637e7e37 {

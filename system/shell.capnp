@@ -55,7 +55,10 @@ const manifest :C.SystemManifest = (
          (name = "timer", interfaceId = Id.timer,
           source = (kernel = timer)),
        ],
-       args = ["shell", "spawner", "console", "timer"]),
+       args = ["shell", "spawner", "console", "timer"],
+       # term starts the shell, which starts programs: their quotas are
+       # carved out of this one (docs/capabilities.md, "Quotas").
+       quota = (frames = 12288, processes = 8, threads = 8)),
     ],
   ),
   kernelParams = (logLevel = info, testFilter = "", motd = "capOS shell"),

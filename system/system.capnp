@@ -70,7 +70,10 @@ const manifest :C.SystemManifest = (
           source = (kernel = frameAllocator)),
          (name = "admin", interfaceId = Id.keyValue,
           source = (service = (service = "kvstore", export = "admin"))),
-       ]),
+       ],
+       # kvdemo starts three kvclients (1,024 frames each by default):
+       # their quotas are carved out of this one.
+       quota = (frames = 6144, processes = 4, threads = 4)),
     ],
   ),
   kernelParams = (logLevel = info, testFilter = "", motd = "capOS"),

@@ -166,8 +166,11 @@ static err_t spawn_entry(capos_service_entry_r s, struct process **out)
     memcpy(cname, name.str, name.len);
     manifest_binary(&boot_manifest, capos_service_entry_get_binary(s), &elf);
     const char *detail = NULL;
-    err_t r = proc_create(cname, elf.ptr, elf.len, &proc_default_quota, out,
-                          &detail);
+    struct proc_quota q;
+    quota_read(capos_service_entry_get_quota(s), &q);
+    err_t r = quota_complete(&q, &proc_default_quota);  /* checked at boot */
+    if (!r)
+        r = proc_create(cname, elf.ptr, elf.len, &q, NULL, out, &detail);
     if (r) {
         printk("boot: %s: binary rejected: %s (%s)\n", cname,
                detail ? detail : "?", err_name(r));

@@ -62,17 +62,15 @@ uint64_t manifest_kernel_cap_iface(uint32_t kind)
 bool manifest_binary(struct manifest *m, struct capnp_text name,
                      struct capnp_data *elf)
 {
-    capos_binary_rlist l = capos_system_manifest_get_binaries(m->root);
-    for (uint32_t i = 0; i < capos_binary_rlist_len(l); i++) {
-        capos_binary_r b = capos_binary_rlist_get(l, i);
-        if (text_eq(capos_binary_get_name(b), name)) {
-            *elf = capos_binary_get_data(b);
+    for (uint32_t i = 0; i < m->nbins; i++)
+        if (text_eq(m->bins[i].name, name)) {
+            *elf = m->bins[i].elf;
             return true;
         }
-    }
     return false;
 }
 
+/* Check the binaries and read each (name, data) once into m->bins. */
 static err_t check_binaries(struct manifest *m, char *why, size_t n)
 {
     capos_binary_rlist l = capos_system_manifest_get_binaries(m->root);
@@ -86,13 +84,15 @@ static err_t check_binaries(struct manifest *m, char *why, size_t n)
         if (!name_ok(name))
             return bad(why, n, ERR_BADFORMAT, "binary %u: name empty or longer "
                        "than %u bytes", i, MANIFEST_NAME_MAX);
-        if (capos_binary_get_data(b).len == 0)
+        struct capnp_data elf = capos_binary_get_data(b);
+        if (elf.len == 0)
             return bad(why, n, ERR_BADFORMAT, "binary '%.*s': no data",
                        (int)name.len, name.str);
-        for (uint32_t j = 0; j < i; j++)
-            if (text_eq(name, capos_binary_get_name(capos_binary_rlist_get(l, j))))
-                return bad(why, n, ERR_EXISTS, "binary '%.*s' defined twice",
-                           (int)name.len, name.str);
+        struct capnp_data dup;
+        if (manifest_binary(m, name, &dup))
+            return bad(why, n, ERR_EXISTS, "binary '%.*s' defined twice",
+                       (int)name.len, name.str);
+        m->bins[m->nbins++] = (struct manifest_binary){name, elf};
     }
     return ERR_OK;
 }
@@ -252,6 +252,20 @@ err_t manifest_args_check(struct capnp_msg *msg, const struct capnp_list *l,
     return ERR_OK;
 }
 
+/* A read of the message failed while checking service sname: say which
+ * error, and for the traversal budget how large it was. */
+static err_t read_error(struct manifest *m, struct capnp_text sname,
+                        char *why, size_t n)
+{
+    enum capnp_err e = capnp_msg_error(&m->msg);
+    if (e == CAPNP_E_TRAVERSAL_LIMIT)
+        return bad(why, n, ERR_RANGE, "service '%.*s': reading the manifest "
+                   "went over its traversal budget of %llu words", SNAME,
+                   (unsigned long long)m->traversal);
+    return bad(why, n, ERR_BADFORMAT, "service '%.*s': manifest: %s", SNAME,
+               capnp_strerror(e));
+}
+
 /* Validate one service entry (index idx in sl, or init if sl is NULL). */
 static err_t check_service(struct manifest *m, capos_service_entry_r s,
                            capos_service_entry_rlist sl, uint32_t idx,
@@ -286,6 +300,16 @@ static err_t check_service(struct manifest *m, capos_service_entry_r s,
         if (r)
             return r;
     }
+    capos_quota_r q = capos_service_entry_get_quota(s);
+    if (capos_quota_get_cap_slots(q) > MANIFEST_QUOTA_CAP_SLOTS)
+        return bad(why, n, ERR_RANGE, "service '%.*s': quota.capSlots %u over "
+                   "%u", SNAME, capos_quota_get_cap_slots(q),
+                   MANIFEST_QUOTA_CAP_SLOTS);
+    if (capos_quota_get_waits(q) > MANIFEST_QUOTA_WAITS)
+        return bad(why, n, ERR_RANGE, "service '%.*s': quota.waits %u over %u",
+                   SNAME, capos_quota_get_waits(q), MANIFEST_QUOTA_WAITS);
+    if (capnp_msg_error(&m->msg) != CAPNP_OK)
+        return read_error(m, sname, why, n);
     struct capnp_list args = capos_service_entry_get_args(s);
     const char *what;
     err_t r = manifest_args_check(&m->msg, &args, &what);
@@ -310,6 +334,8 @@ static err_t check_services(struct manifest *m, char *why, size_t n)
         capos_service_entry_r s = capos_service_entry_rlist_get(sl, i);
         struct capnp_text sname = capos_service_entry_get_name(s);
         r = check_service(m, s, sl, i, why, n);
+        if (!r && capnp_msg_error(&m->msg) != CAPNP_OK)
+            r = read_error(m, sname, why, n);
         for (uint32_t j = 0; !r && j < i; j++)
             if (text_eq(sname, capos_service_entry_get_name(
                                    capos_service_entry_rlist_get(sl, j))))
@@ -328,10 +354,15 @@ err_t manifest_open(struct manifest *m, const void *buf, size_t len,
     enum capnp_err ce = capnp_msg_init(&m->msg, buf, len, &o);
     if (ce == CAPNP_OK)
         ce = capnp_msg_validate(&m->msg);
+    if (ce == CAPNP_E_TRAVERSAL_LIMIT)
+        return bad(why, n, ERR_RANGE, "manifest is not a valid message: a walk "
+                   "of it reads over %llu words, 4 per word of message + "
+                   "1,024 (aliased or cyclic pointers)",
+                   (unsigned long long)o.traversal_limit);
     if (ce != CAPNP_OK)
         return bad(why, n, ERR_BADFORMAT, "manifest is not a valid message: %s",
                    capnp_strerror(ce));
-    m->traversal = o.traversal_limit;
+    m->traversal = o.traversal_limit + MANIFEST_LOOKUP_WORDS;
     manifest_rewind(m);
     m->root = capos_system_manifest_read_root(&m->msg);
     m->len = len;

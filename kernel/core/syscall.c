@@ -52,6 +52,7 @@ void syscall_dispatch(struct trap_frame *tf)
         tf->rax = (uint64_t)(int64_t)CAP_ERR_INVALID_REQUEST;
     else
         syscalls[tf->rax](tf);
+    proc_exit_if_killed();      /* ProcessHandle.kill: before user code */
     /* A SYSCALL in the last bytes of the user half returns to a
      * non-canonical RIP: neither SYSRET nor IRETQ may be used (both fault
      * in ring 0), so the process ends as if it had faulted there. */

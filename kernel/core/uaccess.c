@@ -32,3 +32,16 @@ err_t copy_to_user(uint64_t udst, const void *src, size_t n)
         return ERR_OK;
     return uaccess_copy((void *)(uintptr_t)udst, src, n) ? ERR_FAULT : ERR_OK;
 }
+
+err_t probe_user_writable(uint64_t addr, size_t len)
+{
+    if (!user_range_ok(addr, len))
+        return ERR_FAULT;
+    for (uint64_t a = addr; a < addr + len; a = (a | (PAGE_SIZE - 1)) + 1) {
+        uint8_t b;
+        if (uaccess_copy(&b, (const void *)(uintptr_t)a, 1) ||
+            uaccess_copy((void *)(uintptr_t)a, &b, 1))
+            return ERR_FAULT;
+    }
+    return ERR_OK;
+}

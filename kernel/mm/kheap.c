@@ -16,7 +16,8 @@
  * least one free object), full (on no list) and empty.  An empty slab is
  * returned to the provider at once, so a balanced alloc/free sequence gives
  * every page back (leak checks compare provider counts) -- unless
- * KHEAP_KEEP_ONE is set: then a class's only slab stays even when empty,
+ * KHEAP_KEEP_ONE is set: then a class's only slab page (full slabs
+ * count) stays even when empty,
  * so one object allocated and freed in a loop does not take and return a
  * page every time.  Allocation takes
  * the head of the partial list, or a new page when the list is empty.
@@ -280,8 +281,10 @@ static err_t kheap_free_small(struct kheap *h, struct kheap_slab *s, void *p)
     h->stats.bytes_inuse -= size;
     if (s->inuse-- == kheap_class_objs(s->cls))
         kheap_list_push(h, s); /* was full */
+    /* Keep a class's only slab page (full slabs count): an empty page is
+     * kept only when nothing else of the class is held. */
     if (s->inuse == 0 && !((h->flags & KHEAP_KEEP_ONE) &&
-                           h->partial[s->cls] == s && !s->next))
+                           h->stats.cls[s->cls].pages == 1))
         kheap_slab_release(h, s);
     return ERR_OK;
 }

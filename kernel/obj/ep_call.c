@@ -68,6 +68,8 @@ err_t ep_deliver(struct ep_call *call, struct process *server,
         return ERR_DISCONNECTED;    /* a RECV left parked by a dead server */
     if (need > len)
         return ERR_TOOSMALL;
+    if (server->state != PROC_ALIVE)    /* killed while its RECV was parked */
+        return ERR_DISCONNECTED;
     err_t r = xfer_reserve(server, &call->x, recs, &ncaps);
     if (!r) {
         struct ring_recv_info info = {

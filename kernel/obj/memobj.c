@@ -229,7 +229,9 @@ static int memobj_map(void *ctx, capos_memory_object_map_params_r params,
     if (r)
         return r;
     struct vm_mapping *m = NULL;
-    uint64_t va = 0;
+    uint64_t va = 0, tables = 0;
+    if ((r = vmr_charge_tables(p, size, &tables)))
+        return call_fail(c, r, "frame quota exceeded (page tables)");
     uint64_t f = spin_lock_irqsave(&p->lock);
     if (!(r = vmr_alloc(p, &m)) && !(r = vmr_place(p, hint, size, &va)) &&
         !(r = map_pages(p, mo, va, off, size, prot))) {
@@ -239,6 +241,7 @@ static int memobj_map(void *ctx, capos_memory_object_map_params_r params,
         vmr_link(p, m);
         m = NULL;
     }
+    vmr_settle_tables(p, size, tables);
     spin_unlock_irqrestore(&p->lock, f);
     vmr_free(m);
     if (r == ERR_QUOTA)

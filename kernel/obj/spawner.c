@@ -5,9 +5,12 @@
  * spawn decodes everything first (name, binary, every grant: its cap index
  * into the CALL's transfer list, each index used once, its interface id
  * equal to the transferred cap's, names unique) and only then builds the
- * child; the grants are taken from the transfer list only when the child
- * and its CapSet exist, so a refused spawn leaves the caller's table
- * untouched (a move rolls back).  Nothing is inherited: the child's CapSet is the grant
+ * child with its slots reserved and its CapSet written.  The child is not
+ * started and the grants are not taken until the call's completion is
+ * final (call_ctx.commit: the handle is in the caller's table, in a slot
+ * reserved before the results were copied out); if delivery fails
+ * (no slot for the handle, result buffer) spawn_undo ends the unstarted
+ * child and the caller's table is exactly as before (a move rolls back).  Nothing is inherited: the child's CapSet is the grant
  * list.  The result is a non-transferable ProcessHandle; releasing it does
  * not end the child.
  */
@@ -16,6 +19,7 @@
 #include <kernel/boot_init.h>
 #include <kernel/capset.h>
 #include <kernel/endpoint.h>
+#include <kernel/kmem.h>
 #include <kernel/kobjs.h>
 #include <kernel/manifest.h>
 #include <kernel/proc.h>
@@ -67,29 +71,57 @@ static err_t spawn_decode_grants(struct call_ctx *c, capos_spawn_grant_rlist gl,
     return ERR_OK;
 }
 
-/* Move the decoded grants into the child's fresh table: slots are
- * reserved and the CapSet written first, so a failure takes nothing from
- * the caller (its moves roll back); only then are the grants taken. */
-static err_t spawn_land(struct call_ctx *c, struct process *child,
-                        struct capset_item *items, const uint32_t *idx,
-                        uint32_t n, const struct capnp_list *args)
+/* A built child waiting for the call's completion (call_ctx.effect). */
+struct spawn_pending {
+    struct process *child;
+    uint32_t n;
+    uint32_t ids[MANIFEST_MAX_GRANTS];      /* reserved slots of the child */
+    uint32_t idx[MANIFEST_MAX_GRANTS];      /* their transfer-list indices */
+};
+
+/* Prepare the decoded grants in the child's fresh table: slots reserved
+ * and the CapSet written, nothing taken from the caller yet. */
+static err_t spawn_prepare(struct call_ctx *c, struct spawn_pending *sp,
+                           struct capset_item *items,
+                           const struct capnp_list *args)
 {
-    uint32_t ids[MANIFEST_MAX_GRANTS];
-    err_t r = n ? cap_insert_reserve(&child->caps, n, ids) : ERR_OK;
+    err_t r = sp->n ? cap_insert_reserve(&sp->child->caps, sp->n, sp->ids)
+                    : ERR_OK;
     if (r)
         return call_fail(c, r, "child's capability table is too small");
-    for (uint32_t i = 0; i < n; i++)
-        items[i].cap_id = ids[i];
-    r = capset_install(child, items, n, args);
+    for (uint32_t i = 0; i < sp->n; i++)
+        items[i].cap_id = sp->ids[i];
+    r = capset_install(sp->child, items, sp->n, args);
     if (r) {
-        for (uint32_t i = 0; i < n; i++)
-            cap_insert_abort(&child->caps, ids[i]);
+        for (uint32_t i = 0; i < sp->n; i++)
+            cap_insert_abort(&sp->child->caps, sp->ids[i]);
         return call_fail(c, r, "cannot write the child's CapSet");
     }
-    for (uint32_t i = 0; i < n; i++)
-        cap_insert_commit(&child->caps, ids[i], call_take_grant(c, idx[i]),
-                          CAP_HOLD_GRANT);
     return ERR_OK;
+}
+
+/* The handle reached the caller: take the grants into the child's
+ * reserved slots (the caller's moves then commit) and start it. */
+static void spawn_commit(struct call_ctx *c)
+{
+    struct spawn_pending *sp = c->effect;
+    for (uint32_t i = 0; i < sp->n; i++)
+        cap_insert_commit(&sp->child->caps, sp->ids[i],
+                          call_take_grant(c, sp->idx[i]), CAP_HOLD_GRANT);
+    proc_start(sp->child);
+    kfree(sp);
+}
+
+/* The handle could not be delivered: the child never runs; nothing was
+ * taken from the caller (its moves roll back).  The pipeline drops the
+ * handle's reference. */
+static void spawn_undo(struct call_ctx *c)
+{
+    struct spawn_pending *sp = c->effect;
+    for (uint32_t i = 0; i < sp->n; i++)
+        cap_insert_abort(&sp->child->caps, sp->ids[i]);
+    proc_exit(sp->child, -1, "spawn undone");
+    kfree(sp);
 }
 
 static int spawner_spawn(void *ctx, capos_process_spawner_spawn_params_r params,
@@ -115,23 +147,36 @@ static int spawner_spawn(void *ctx, capos_process_spawner_spawn_params_r params,
     r = manifest_args_check(params.s.msg, &args, &what);
     if (r)
         return call_fail(c, r == ERR_BADFORMAT ? ERR_INVAL : r, what);
+    struct proc_quota q;
+    quota_read(capos_process_spawner_spawn_params_get_quota(params), &q);
+    if (quota_complete(&q, &proc_child_quota))
+        return call_fail(c, ERR_RANGE, "quota.capSlots over 256 or waits over 64");
+    struct spawn_pending *sp = kmalloc(sizeof *sp);
+    if (!sp)
+        return call_fail(c, ERR_NOMEM, "no memory for the spawn");
+    sp->n = capos_spawn_grant_rlist_len(gl);
+    memcpy(sp->idx, idx, sp->n * sizeof idx[0]);
     char cname[MANIFEST_NAME_MAX + 1] = {0};
     memcpy(cname, name.str, name.len);
-    struct process *child;
     const char *detail = NULL;
-    r = proc_create(cname, elf.ptr, elf.len, &proc_default_quota, &child, &detail);
-    if (r)
-        return call_fail(c, r, detail ? detail : "cannot create the process");
-    r = spawn_land(c, child, items, idx, capos_spawn_grant_rlist_len(gl), &args);
+    r = proc_create(cname, elf.ptr, elf.len, &q, c->caller, &sp->child,
+                    &detail);
     if (r) {
-        proc_exit(child, -1, "spawn failed");
-        kobj_put(&child->obj);
+        kfree(sp);
+        return call_fail(c, r, detail ? detail : "cannot create the process");
+    }
+    if ((r = spawn_prepare(c, sp, items, &args))) {
+        proc_exit(sp->child, -1, "spawn failed");
+        kobj_put(&sp->child->obj);
+        kfree(sp);
         return r;
     }
-    c->result_obj = &child->obj;        /* the creator's reference */
+    c->result_obj = &sp->child->obj;    /* the creator's reference */
     c->result_iface = CAPOS_PROCESS_HANDLE_INTERFACE_ID;
     c->result_flags = 0;                /* ProcessHandle is not transferable */
-    proc_start(child);
+    c->commit = spawn_commit;
+    c->undo = spawn_undo;
+    c->effect = sp;
     return ERR_OK;
 }
 

@@ -110,8 +110,10 @@ static err_t region_create(struct call_ctx *c, uint64_t hint, uint64_t size,
                            uint32_t kind, uint32_t prot, uint64_t *va)
 {
     struct process *p = c->caller;
-    uint64_t pages = kind == VMR_ANON ? size / PAGE_SIZE : 0;
+    uint64_t pages = kind == VMR_ANON ? size / PAGE_SIZE : 0, tables = 0;
     err_t r = memcap_charge(p, pages);
+    if (!r && kind == VMR_ANON && (r = vmr_charge_tables(p, size, &tables)))
+        memcap_refund(p, pages);
     if (r)
         return call_fail(c, r, "frame quota exceeded");
     struct vm_mapping *m = NULL;
@@ -123,6 +125,8 @@ static err_t region_create(struct call_ctx *c, uint64_t hint, uint64_t size,
         vmr_link(p, m);
         m = NULL;
     }
+    if (kind == VMR_ANON)
+        vmr_settle_tables(p, size, tables);
     spin_unlock_irqrestore(&p->lock, f);
     vmr_free(m);
     if (r) {
@@ -296,15 +300,21 @@ static int vmem_commit(void *ctx, capos_virtual_memory_commit_params_r params,
     if (r)
         return r;
     uint64_t f = spin_lock_irqsave(&p->lock);
-    uint64_t absent = 0;
+    uint64_t absent = 0, tables = 0;
     if (!vmr_covered(p, va, va + size, VMR_BIT(VMR_RESERVE))) {
         r = call_fail(c, ERR_NOTFOUND, "not inside a reservation");
     } else {
         absent = size / PAGE_SIZE - vmr_count_mapped(p, va, va + size);
-        if ((r = memcap_charge(p, absent)))
+        if ((r = memcap_charge(p, absent))) {
             call_fail(c, r, "frame quota exceeded");
-        else if ((r = anon_fill(p, va, va + size, prot)))
+        } else if ((r = vmr_charge_tables(p, size, &tables))) {
             memcap_refund(p, absent);
+            call_fail(c, r, "frame quota exceeded");
+        } else {
+            if ((r = anon_fill(p, va, va + size, prot)))
+                memcap_refund(p, absent);
+            vmr_settle_tables(p, size, tables);
+        }
     }
     spin_unlock_irqrestore(&p->lock, f);
     if (r == ERR_NOMEM)

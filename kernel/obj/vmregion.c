@@ -12,10 +12,13 @@
  * TLS, stack, ring and CapSet page (which have no record) are out of
  * reach; those above MEMCAP_VA_MAX are even out of range.
  *
- * Ledger: p->frames_charged counts frames allocated through memory caps
- * and is compared with p->quota.frames.  It is only touched with
- * atomics because a MemoryObject may die (and refund) in another
- * process's context, under that process's lock.
+ * Ledger: frames allocated through memory caps are charged to the
+ * caller's quota (kernel/proc/quota.c: p->charged[QUOTA_FRAMES], with
+ * everything else the process uses), atomically, because a MemoryObject
+ * may die (and refund) in another process's context.  Page tables a
+ * mapping adds are charged too: the most it can add before the mapping
+ * (vmr_charge_tables), the rest refunded after (vmr_settle_tables); they
+ * stay charged until the address space goes.
  *
  * Locking: p->lock guards p->mappings and p's page tables.  Records are
  * freed (and MemoryObject references dropped) only after p->lock is
@@ -32,19 +35,32 @@
 
 err_t memcap_charge(struct process *p, uint64_t n)
 {
-    uint64_t used = __atomic_load_n(&p->frames_charged, __ATOMIC_RELAXED);
-    do {
-        if (n > p->quota.frames || used > p->quota.frames - n)
-            return ERR_QUOTA;
-    } while (!__atomic_compare_exchange_n(&p->frames_charged, &used, used + n,
-                                          false, __ATOMIC_RELAXED,
-                                          __ATOMIC_RELAXED));
-    return ERR_OK;
+    return quota_charge(p, QUOTA_FRAMES, n);
 }
 
 void memcap_refund(struct process *p, uint64_t n)
 {
-    __atomic_fetch_sub(&p->frames_charged, n, __ATOMIC_RELAXED);
+    quota_refund(p, QUOTA_FRAMES, n);
+}
+
+/* Page-table frames a mapping of `size` bytes may add, at most, wherever
+ * it lands: one table per 2 MiB, 1 GiB and 512 GiB span touched. */
+static uint64_t tables_max(uint64_t size)
+{
+    return (size >> 21) + 2 + (size >> 30) + 2 + (size >> 39) + 2;
+}
+
+err_t vmr_charge_tables(struct process *p, uint64_t size, uint64_t *before)
+{
+    *before = p->vm.tables;
+    return quota_charge(p, QUOTA_FRAMES, tables_max(size));
+}
+
+void vmr_settle_tables(struct process *p, uint64_t size, uint64_t before)
+{
+    uint64_t added = p->vm.tables - before;
+    p->frames_own += added;         /* freed with the address space */
+    quota_refund(p, QUOTA_FRAMES, tables_max(size) - added);
 }
 
 err_t vmr_check_range(uint64_t va, uint64_t size)

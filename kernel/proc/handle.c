@@ -1,7 +1,9 @@
 /*
  * handle.c - the ProcessHandle capability: the process object seen from
- * outside (wait for its exit code, its pid).  Releasing a handle never
- * kills the process.
+ * outside (wait for its exit code, its pid, kill it).  Releasing a handle
+ * never kills the process; kill marks it and wakes it wherever it waits,
+ * and it exits (PROC_KILLED_CODE) on its way back to user mode: at the
+ * end of its system call or of the tick that preempted it.
  */
 #include <capos.capnp.h>
 #include <kernel/kobjs.h>
@@ -37,9 +39,23 @@ static int handle_pid(void *ctx, capos_process_handle_pid_params_r params,
     return ERR_OK;
 }
 
+static int handle_kill(void *ctx, capos_process_handle_kill_params_r params,
+                       capos_process_handle_kill_results_b results)
+{
+    (void)params;
+    (void)results;
+    struct call_ctx *c = ctx;
+    struct process *target = (struct process *)c->target;
+    if (target == c->caller)
+        return call_fail(c, ERR_INVAL, "a process cannot kill itself (exit)");
+    proc_kill(target);
+    return ERR_OK;
+}
+
 static const capos_process_handle_server_t handle_server = {
     .wait = handle_wait,
     .pid = handle_pid,
+    .kill = handle_kill,
 };
 
 static int handle_dispatch(struct call_ctx *c, uint16_t m,

@@ -21,21 +21,57 @@
 #include <kernel/elf.h>
 #include <kernel/endpoint.h>
 #include <kernel/kmem.h>
+#include <kernel/kstack.h>
 #include <kernel/memcaps.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/procwait.h>
+#include <kernel/sched.h>
 #include <kernel/thread.h>
 
 #define USER_TLS_VADDR 0x00007ffe00000000ull
 
 const struct proc_quota proc_default_quota = {
-    .cap_slots = 64, .frames = 16384, .waits = 16};
+    .frames = 16384, .cap_slots = 64, .processes = 64, .threads = 64,
+    .waits = 16};
+const struct proc_quota proc_child_quota = {
+    .frames = 1024, .cap_slots = 64, .processes = 1, .threads = 1,
+    .waits = 16};
+
+/* Kernel records of a process charged as frames: its kernel stack, its
+ * struct, cap table, thread and FXSAVE area (a page each at least). */
+#define PROC_RECORD_FRAMES                                                  \
+    (KSTACK_PAGES +                                                         \
+     (sizeof(struct process) + PROC_CAP_SLOTS * sizeof(struct cap_entry) +  \
+      sizeof(struct thread) + 512 + PAGE_SIZE - 1) / PAGE_SIZE + 1)
 
 void (*proc_init_exit_hook)(struct process *p);
 
 static uint32_t next_pid = 1;
 static uint64_t procs_live;
+/* Every process struct, for kill's walk of a subtree.  A leaf lock but
+ * for sched_lock, taken inside it by proc_kill. */
+static struct spinlock proc_list_lock = SPINLOCK_INIT("proc_list");
+static struct process *proc_all;
+
+static void proc_list_add(struct process *p)
+{
+    uint64_t f = spin_lock_irqsave(&proc_list_lock);
+    p->next_all = proc_all;
+    proc_all = p;
+    spin_unlock_irqrestore(&proc_list_lock, f);
+}
+
+static void proc_list_remove(struct process *p)
+{
+    uint64_t f = spin_lock_irqsave(&proc_list_lock);
+    for (struct process **pp = &proc_all; *pp; pp = &(*pp)->next_all)
+        if (*pp == p) {
+            *pp = p->next_all;
+            break;
+        }
+    spin_unlock_irqrestore(&proc_list_lock, f);
+}
 
 static void proc_destroy(struct kobj *o);
 static const struct kobj_ops process_ops = {
@@ -69,6 +105,10 @@ static void proc_destroy(struct kobj *o)
 {
     struct process *p = (struct process *)o;
     proc_release_resources(p);
+    quota_exit(p);              /* a process that never ran */
+    proc_list_remove(p);
+    if (p->qparent)
+        kobj_put(&p->qparent->obj);
     if (p->thread)
         thread_free(p->thread);
     kfree(p);
@@ -193,10 +233,16 @@ static err_t proc_build(struct process *p, const void *elf, size_t len,
     if ((r = load_tls(p, elf, &img)) || (r = map_stack(p)) ||
         (r = map_ring_and_capset(p)))
         return r;
-    if (p->vm.pages + p->vm.tables > p->quota.frames) {
+    uint64_t own = p->vm.pages + p->vm.tables + PROC_RECORD_FRAMES;
+    if (quota_charge(p, QUOTA_PROCESSES, 1) || quota_charge(p, QUOTA_THREADS, 1)) {
+        *detail = "the quota holds no process or thread";
+        return ERR_QUOTA;
+    }
+    if (quota_charge(p, QUOTA_FRAMES, own)) {
         *detail = "image exceeds the frame quota";
         return ERR_QUOTA;
     }
+    p->frames_own = own;
     p->cap_slots = kzalloc(sizeof(struct cap_entry) * PROC_CAP_SLOTS);
     if (!p->cap_slots)
         return ERR_NOMEM;
@@ -211,19 +257,30 @@ static err_t proc_build(struct process *p, const void *elf, size_t len,
 }
 
 err_t proc_create(const char *name, const void *elf, size_t elf_len,
-                  const struct proc_quota *q, struct process **out,
-                  const char **detail)
+                  const struct proc_quota *q, struct process *parent,
+                  struct process **out, const char **detail)
 {
     const char *dummy;
     if (!detail)
         detail = &dummy;
+    if (parent && quota_carve(parent, q)) {
+        *detail = "the parent's quota cannot hold the child's";
+        return ERR_QUOTA;
+    }
     struct process *p = kzalloc(sizeof *p);
     if (!p) {
+        if (parent)
+            quota_uncarve(parent, q);
         *detail = "out of memory";
         return ERR_NOMEM;
     }
+    if (parent) {
+        kobj_get(&parent->obj);
+        p->qparent = parent;
+    }
     procs_live++;
     kobj_init(&p->obj, &process_ops);
+    proc_list_add(p);
     p->lock = (struct spinlock)SPINLOCK_INIT("process");
     p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
     p->quota = *q;
@@ -271,6 +328,37 @@ void proc_wait_uncharge(struct process *p, bool slot)
     spin_unlock_irqrestore(&p->lock, f);
 }
 
+/* True if q is p or was carved from p's quota, at any depth. */
+static bool in_subtree(const struct process *q, const struct process *p)
+{
+    for (; q; q = q->qparent)
+        if (q == p)
+            return true;
+    return false;
+}
+
+void proc_kill(struct process *p)
+{
+    uint64_t f = spin_lock_irqsave(&proc_list_lock);
+    for (struct process *q = proc_all; q; q = q->next_all) {
+        if (!in_subtree(q, p) || q->state != PROC_ALIVE)
+            continue;
+        __atomic_store_n(&q->killed, true, __ATOMIC_RELAXED);
+        spin_lock(&sched_lock);
+        if (q->thread)
+            sched_wake_locked(q->thread);   /* a cap_enter wait ends */
+        spin_unlock(&sched_lock);
+    }
+    spin_unlock_irqrestore(&proc_list_lock, f);
+}
+
+void proc_exit_if_killed(void)
+{
+    struct process *p = proc_current();
+    if (p && __atomic_load_n(&p->killed, __ATOMIC_RELAXED))
+        proc_exit(p, PROC_KILLED_CODE, "killed through its ProcessHandle");
+}
+
 void proc_start(struct process *p)
 {
     sched_wake(p->thread);
@@ -313,6 +401,7 @@ void proc_exit(struct process *p, int64_t code, const char *reason)
     strlcpy(p->exit_reason, reason ? reason : "exit", sizeof p->exit_reason);
     spin_unlock_irqrestore(&p->lock, f);
     proc_release_resources(p);
+    quota_exit(p);
     procwait_notify_exit(p);
     if (proc_init_exit_hook)
         proc_init_exit_hook(p);

@@ -7,11 +7,20 @@
  *   2. the interface the caller states (sqe.iface_lo, 0 = any) is the
  *      cap's                                      else INVOKE_FAILED/WRONGTYPE
  *      and its object type serves it              else INVOKE_FAILED/NOSYS
- *   3. the result buffer range is a user range      else INVALID_RESULT_BUFFER
+ *   3. the result buffer is a user range, and writable in full (up to
+ *      CALL_RESULT_MAX: each page probed)        else INVALID_RESULT_BUFFER
  *   4. params fit CALL_PARAMS_MAX and are readable  else INVALID_PARAMS_BUFFER
  *   5. params parse as a capnp message              else exception BADFORMAT
  * Then the generated dispatch runs the method.  Results are built in a
- * kernel arena and copied out once; an error becomes a serialized
+ * kernel arena and copied out once, then the result cap (slot reserved
+ * before the copy) is placed, then the method's pending effect commits
+ * (call_ctx.commit, e.g. a spawned child starts).  If delivery fails the
+ * effect is undone (call_ctx.undo; the result object is dropped, moved
+ * caps roll back): a completion that is not a success means no effect.
+ * The only exception: a method that itself unmaps or write-protects the
+ * caller's result buffer (VirtualMemory unmap/decommit/protect,
+ * MemoryObject.unmap) has acted when the copy faults
+ * (INVALID_RESULT_BUFFER after the probe passed).  An error becomes a serialized
  * CapException (CAP_ERR_APPLICATION_EXCEPTION, or ..._TRUNCATED if even
  * that does not fit), with the capOS error code in cqe.aux.
  * A params length of 0 means "default params" (an empty struct).
@@ -144,25 +153,6 @@ static bool call_params(const struct ring_sqe *sqe, uint64_t **buf,
     return true;
 }
 
-/* Deliver the result cap of c into p's table; fills cqe->cap0. */
-static err_t call_result_cap(struct process *p, struct call_ctx *c,
-                             struct ring_cqe *cqe)
-{
-    uint32_t id;
-    uint64_t f = spin_lock_irqsave(&p->lock);
-    err_t r = cap_insert(&p->caps, c->result_obj, c->result_iface,
-                         CAP_HOLD_RESULT, c->result_flags, &id);
-    spin_unlock_irqrestore(&p->lock, f);
-    kobj_put(c->result_obj);            /* the table holds its own ref */
-    c->result_obj = NULL;
-    if (r)
-        return call_fail(c, r, "no capability slot for the result");
-    cqe->cap_count = 1;
-    cqe->cap0 = (struct ring_cap_rec){.cap_id = id,
-                                      .iface_lo = (uint32_t)c->result_iface};
-    return ERR_OK;
-}
-
 /* Serialize results to the user buffer; cqe->result = bytes. */
 static err_t call_copy_results(struct call_ctx *c, struct capnp_builder *b,
                                struct ring_cqe *cqe)
@@ -190,7 +180,45 @@ static err_t call_copy_results(struct call_ctx *c, struct capnp_builder *b,
     return r;
 }
 
-/* Run the method; returns its error (0) with results in *b. */
+/* Deliver a successful method's outcome: reserve the result cap's slot,
+ * copy the results out, only then place the cap (cqe->cap0).  On an error
+ * nothing reaches the caller; c->result_obj is left for the caller of
+ * this function to drop. */
+static err_t call_deliver(struct process *p, struct call_ctx *c,
+                          struct capnp_builder *b, struct ring_cqe *cqe)
+{
+    cap_id_t id = 0;
+    uint64_t f;
+    if (c->result_obj) {
+        f = spin_lock_irqsave(&p->lock);
+        err_t r = cap_insert_reserve(&p->caps, 1, &id);
+        spin_unlock_irqrestore(&p->lock, f);
+        if (r)
+            return call_fail(c, r, "no capability slot for the result");
+    }
+    err_t r = call_copy_results(c, b, cqe);
+    if (!c->result_obj)
+        return r;
+    struct cap_grant g = {.obj = c->result_obj, .iface = c->result_iface,
+                          .epoch = kobj_epoch(c->result_obj),
+                          .flags = c->result_flags};
+    f = spin_lock_irqsave(&p->lock);
+    if (r) {
+        cap_insert_abort(&p->caps, id);
+    } else {
+        cap_insert_commit(&p->caps, id, &g, CAP_HOLD_RESULT);
+        c->result_obj = NULL;           /* the table holds the reference */
+    }
+    spin_unlock_irqrestore(&p->lock, f);
+    if (!r) {
+        cqe->cap_count = 1;
+        cqe->cap0 = (struct ring_cap_rec){.cap_id = id,
+                                          .iface_lo = (uint32_t)c->result_iface};
+    }
+    return r;
+}
+
+/* Run the method; returns its error (0) with results delivered. */
 static err_t call_invoke(struct process *p, const struct kiface *ki,
                          struct call_ctx *c, struct capnp_msg *params,
                          struct capnp_builder *b, struct ring_cqe *cqe)
@@ -200,9 +228,7 @@ static err_t call_invoke(struct process *p, const struct kiface *ki,
         r = call_fail(c, ERR_BADFORMAT, "malformed params message");
     if (r || c->deferred)
         return r;
-    if (c->result_obj && (r = call_result_cap(p, c, cqe)))
-        return r;
-    return call_copy_results(c, b, cqe);
+    return call_deliver(p, c, b, cqe);
 }
 
 struct cap_grant *call_take_grant(struct call_ctx *c, uint32_t i)
@@ -255,12 +281,16 @@ static err_t call_with_xfer(struct process *p, const struct kiface *ki,
         capnp_builder_init(&b, cb->words, cb->arena / 8);
         r = call_invoke(p, ki, c, params, &b, cqe);
     }
+    if (r && c->undo)
+        c->undo(c);
+    else if (!r && c->commit)
+        c->commit(c);
     if (r)
         xfer_abort(p, c->xfer);
     else
         xfer_commit(p, c->xfer);
     if (c->result_obj)
-        kobj_put(c->result_obj);
+        kobj_put(c->result_obj);        /* not delivered: the object dies */
     if (c->result_fault) {
         cqe->result = CAP_ERR_INVALID_RESULT_BUFFER;
         cqe->aux = ERR_FAULT;
@@ -279,7 +309,10 @@ static bool call_run(struct process *p, const struct ring_sqe *sqe,
     struct capnp_msg params;
     struct xfer_set x;
     uint32_t aux = 0;
-    if (!user_range_ok(sqe->result_addr, sqe->result_len)) {
+    uint32_t rlen = sqe->result_len < CALL_RESULT_MAX ? sqe->result_len
+                                                      : CALL_RESULT_MAX;
+    if (!user_range_ok(sqe->result_addr, sqe->result_len) ||
+        probe_user_writable(sqe->result_addr, rlen)) {
         cqe->result = CAP_ERR_INVALID_RESULT_BUFFER;
         cqe->aux = ERR_FAULT;
         return true;

@@ -123,10 +123,12 @@ static void ring_drain(struct process *p)
     spin_unlock_irqrestore(&p->lock, f);
 }
 
-/* True once the wait of thread t in cap_enter is satisfied (sched_lock). */
+/* True once the wait of thread t in cap_enter is satisfied or its
+ * process killed (sched_lock). */
 static bool wait_done(struct process *p, uint32_t min)
 {
-    return ring_cq_available(&p->ring, p->ring_kva) >= min;
+    return __atomic_load_n(&p->killed, __ATOMIC_RELAXED) ||
+           ring_cq_available(&p->ring, p->ring_kva) >= min;
 }
 
 /* Block until min completions, the deadline, or never (UINT64_MAX). */

@@ -290,6 +290,8 @@ static void sched_tick(struct trap_frame *tf)
     spin_unlock(&sched_lock);
     if (preempt)
         sched_yield();
+    if (tf->cs & 3)
+        proc_exit_if_killed();          /* ProcessHandle.kill */
 }
 
 extern void (*clock_tick_hook)(struct trap_frame *tf);

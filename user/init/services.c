@@ -31,7 +31,7 @@
 #include "../drivers/devcall.h"
 #include "services.h"
 
-#define MAX_SERVICES 16
+#define MAX_SERVICES 64     /* the kernel's limit (MANIFEST_MAX_SERVICES) */
 #define MAX_GRANTS RING_MAX_XFER
 #define MAX_ARGS 32         /* the kernel's limit (manifest_args_check) */
 #define NAME_MAX 27
@@ -391,9 +391,15 @@ static bool start(uint32_t si, uint32_t spawner)
     }
     const char *args[MAX_ARGS];
     uint32_t nargs = service_args(s, args);
-    e = capos_spawner_spawn_args(spawner, s->name,
-                                 str(capos_service_entry_get_binary(s->e)), g,
-                                 n, args, nargs, &s->handle);
+    capos_quota_r qr = capos_service_entry_get_quota(s->e);
+    struct capos_quota q = {.frames = capos_quota_get_frames(qr),
+                            .cap_slots = capos_quota_get_cap_slots(qr),
+                            .processes = capos_quota_get_processes(qr),
+                            .threads = capos_quota_get_threads(qr),
+                            .waits = capos_quota_get_waits(qr)};
+    e = capos_spawner_spawn_quota(spawner, s->name,
+                                  str(capos_service_entry_get_binary(s->e)), g,
+                                  n, args, nargs, &q, &s->handle);
     if (e != ERR_OK) {
         printf("init: service \"%s\": spawn: %s\n", s->name, err_name(e));
         drop_facets(g, n);

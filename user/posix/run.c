@@ -56,9 +56,13 @@ int main(int argc, char **argv)
             return 123;
     }
     const char *bin = argv[FIRST_ARG];
-    e = capos_spawner_spawn_args(spawner, bin, bin, g, n,
-                                 (const char *const *)&argv[FIRST_ARG + 1],
-                                 (uint32_t)(argc - FIRST_ARG - 1), &handle);
+    /* A POSIX program (Lua reading /boot) needs more than the default
+     * child quota of 1,024 frames: half of ours. */
+    static const struct capos_quota q = {.frames = 8192, .processes = 1,
+                                         .threads = 1};
+    e = capos_spawner_spawn_quota(spawner, bin, bin, g, n,
+                                  (const char *const *)&argv[FIRST_ARG + 1],
+                                  (uint32_t)(argc - FIRST_ARG - 1), &q, &handle);
     if (e != ERR_OK) {
         printf("posix/run: spawn %s: %s\n", bin, err_name(e));
         return 124;

@@ -75,7 +75,12 @@ static err_t start_leader(uint32_t serial, uint32_t ep, uint32_t spawner,
     g[0] = (struct capos_spawn_grant){"stdio", facet,
                                       CAPOS_CLIENT_ENDPOINT_INTERFACE_ID,
                                       XFER_MOVE};
-    e = capos_spawner_spawn(spawner, argv[1], argv[1], g, n, handle);
+    /* The shell starts programs: its quota holds a few (carved out of
+     * term's, docs/capabilities.md "The quota tree"). */
+    static const struct capos_quota shell_quota = {
+        .frames = 8192, .processes = 6, .threads = 6};
+    e = capos_spawner_spawn_quota(spawner, argv[1], argv[1], g, n, NULL, 0,
+                                  &shell_quota, handle);
     if (e != ERR_OK) {
         snprintf(msg, sizeof msg, "term: cannot start \"%s\": %s\n", argv[1],
                  err_name(e));

@@ -79,15 +79,6 @@ static inline bool t_done(uint64_t ud, struct ring_cqe *c)
     return capos_ring_wait(capos_rt_ring(), ud, 0, c) == ERR_OK;
 }
 
-/* Number of caps in the table (CapabilityManager "caps"). */
-static inline uint32_t t_ncaps(void)
-{
-    static struct capos_cap_info info[64];
-    uint32_t n = 0;
-    CHECK_EQ(capos_capmgr_list(CAPOS_HANDLE(capos_capability_manager, t_cap("caps")), info, 64, &n), ERR_OK);
-    return n;
-}
-
 /* Is cap_id in the table? */
 static inline bool t_has_cap(uint32_t cap_id)
 {

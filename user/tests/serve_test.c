@@ -37,8 +37,13 @@ static uint32_t start_with(const char *name, const char *binary,
     if (extra)
         g[2] = *extra;
     const char *args[] = {arg};
-    CHECK_EQ(capos_spawner_spawn_args(t_cap("spawner"), name, binary, g,
-                                      extra ? 3 : 2, args, 1, &h), ERR_OK);
+    /* A child given an extra grant (the spawner) may start one of its own:
+     * room for it in the quota it is carved. */
+    static const struct capos_quota two = {.frames = 2048, .processes = 2,
+                                           .threads = 2};
+    CHECK_EQ(capos_spawner_spawn_quota(t_cap("spawner"), name, binary, g,
+                                       extra ? 3 : 2, args, 1,
+                                       extra ? &two : NULL, &h), ERR_OK);
     return h;
 }
 

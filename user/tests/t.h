@@ -54,6 +54,15 @@ static inline uint32_t t_cap(const char *name)
     return 0;
 }
 
+/* Number of caps in the table (CapabilityManager "caps"). */
+static inline uint32_t t_ncaps(void)
+{
+    static struct capos_cap_info info[64];
+    uint32_t n = 0;
+    CHECK_EQ(capos_capmgr_list(CAPOS_HANDLE(capos_capability_manager, t_cap("caps")), info, 64, &n), ERR_OK);
+    return n;
+}
+
 /* Submit one hand-made SQE and wait for its completion. */
 static inline struct ring_cqe raw(struct ring_sqe sqe)
 {

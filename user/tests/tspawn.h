@@ -23,12 +23,14 @@ struct targ {
 static uint64_t tspawn_words[TSPAWN_WORDS];
 static uint8_t tspawn_res[256] __attribute__((aligned(8)));
 
-/* Spawn binary `bin` as `name` with grants g[n] and arguments a[na];
- * returns the capOS error and the ProcessHandle in *handle. */
-static inline err_t t_spawn_args(uint32_t spawner, const char *name,
-                                 const char *bin, const struct tgrant *g,
-                                 uint32_t n, const struct targ *a, uint32_t na,
-                                 uint32_t *handle)
+/* The completion of spawn(`bin` as `name`, grants g[n] sent with `mode`
+ * (XFER_COPY or XFER_MOVE), arguments a[na]) with results written to
+ * [raddr, raddr + rlen). */
+static inline struct ring_cqe t_spawn_cqe(uint32_t spawner, const char *name,
+                                          const char *bin, const struct tgrant *g,
+                                          uint32_t n, uint32_t mode,
+                                          const struct targ *a, uint32_t na,
+                                          uint64_t raddr, uint32_t rlen)
 {
     struct capos_msgbuf m;
     struct capnp_builder *b = capos_msg_begin(&m, tspawn_words, TSPAWN_WORDS);
@@ -45,7 +47,7 @@ static inline err_t t_spawn_args(uint32_t spawner, const char *name,
         struct capnp_ptr_builder pb = capos_spawn_grant_slot_cap(e);
         capnp_ptr_set_cap_index(&pb, g[i].index);
         if (i < RING_MAX_XFER)
-            x[i] = (struct ring_xfer){.cap_id = g[i].cap, .mode = XFER_COPY};
+            x[i] = (struct ring_xfer){.cap_id = g[i].cap, .mode = mode};
     }
     if (na) {
         struct capnp_list_builder al =
@@ -56,13 +58,25 @@ static inline err_t t_spawn_args(uint32_t spawner, const char *name,
         }
     }
     if (capos_msg_finish(&m))
-        return ERR_TOOSMALL;
+        return (struct ring_cqe){.result = CAP_ERR_INVALID_PARAMS_BUFFER,
+                                 .aux = ERR_TOOSMALL};
     struct ring_sqe s = raw_call(spawner, CAPOS_PROCESS_SPAWNER_METHOD_SPAWN,
-                                 (uintptr_t)tspawn_words, m.len,
-                                 (uintptr_t)tspawn_res, sizeof tspawn_res);
+                                 (uintptr_t)tspawn_words, m.len, raddr, rlen);
     s.xfer_count = (uint16_t)(n < RING_MAX_XFER ? n : RING_MAX_XFER);
     s.xfer_addr = n ? (uintptr_t)x : 0;
-    struct ring_cqe c = raw(s);
+    return raw(s);
+}
+
+/* Spawn binary `bin` as `name` with grants g[n] and arguments a[na];
+ * returns the capOS error and the ProcessHandle in *handle. */
+static inline err_t t_spawn_args(uint32_t spawner, const char *name,
+                                 const char *bin, const struct tgrant *g,
+                                 uint32_t n, const struct targ *a, uint32_t na,
+                                 uint32_t *handle)
+{
+    *handle = 0;
+    struct ring_cqe c = t_spawn_cqe(spawner, name, bin, g, n, XFER_COPY, a, na,
+                                    (uintptr_t)tspawn_res, sizeof tspawn_res);
     if (c.result >= 0) {
         *handle = c.cap0.cap_id;
         return ERR_OK;

@@ -167,14 +167,16 @@ static void spawn_endpoint(void)
     /* spawn through the generated stub directly: exit_code exits 7. */
     const char *args[] = {"an argument"};
     CHECK_EQ(capos_process_spawner_spawn(sp, "child", 5, "exit_code", 9, 0,
-                                         NULL, NULL, args, 1, &h, NULL), ERR_OK);
+                                         NULL, NULL, args, 1, NULL, NULL, &h, NULL),
+             ERR_OK);
     CHECK_EQ(capos_process_handle_pid(h, &pid, NULL), ERR_OK);
     CHECK(pid != 0);
     CHECK_EQ(capos_process_handle_wait(h, &code, NULL), ERR_OK);
     CHECK_EQ(code, 7);
     CHECK_EQ(capos_release(h.cap), ERR_OK);
     CHECK_EQ(capos_process_spawner_spawn(sp, "child", 5, "no such", 7, 0, NULL,
-                                         NULL, NULL, 0, &h, &rep), ERR_NOTFOUND);
+                                         NULL, NULL, 0, NULL, NULL, &h, &rep),
+             ERR_NOTFOUND);
     CHECK(capos_reply_message(&rep)[0] != 0);
 }
 

@@ -35,10 +35,20 @@ struct call_ctx {
     bool result_fault;                 /* copying results out faulted */
     const char *error_msg;             /* detail for the CapException */
     /* One result capability (e.g. a returned handle); the method hands
-     * over one reference. */
+     * over one reference.  The pipeline places it in the caller's table
+     * only once the results are copied out (its slot is reserved first);
+     * if anything fails it drops the reference instead, so the object
+     * dies with everything it holds. */
     struct kobj *result_obj;
     uint64_t result_iface;
     uint8_t result_flags;              /* CAP_F_TRANSFERABLE or 0 */
+    /* An effect a successful method leaves pending until the completion
+     * is final: `commit` runs once the results and the result cap are
+     * delivered, `undo` instead when that fails.  Set both (or neither),
+     * only when returning ERR_OK; `effect` is theirs. */
+    void (*commit)(struct call_ctx *c);
+    void (*undo)(struct call_ctx *c);
+    void *effect;
     /* The call's capability transfer list (sqe.xfer_addr), prepared from
      * the caller's table before the method runs: capability pointers in
      * the params index it.  A method that keeps a grant takes it with

@@ -17,6 +17,8 @@
 #define MANIFEST_MAX_ARGS     32    /* arguments per process */
 #define MANIFEST_ARG_MAX      255   /* bytes per argument, no NUL */
 #define MANIFEST_ARGS_BYTES   1024  /* bytes of all arguments */
+#define MANIFEST_QUOTA_CAP_SLOTS 256 /* Quota.capSlots at most (PROC_CAP_SLOTS) */
+#define MANIFEST_QUOTA_WAITS  64    /* Quota.waits at most (PROC_WAITS_MAX) */
 /* 32 grants with the longest names, the process name and the largest
  * argument list still fit the 4 KiB CapSet page (words: an entry is 3
  * plus a 4-word name; an argument a pointer plus at most one word of
@@ -24,15 +26,39 @@
 _Static_assert((3 + 4) * MANIFEST_MAX_GRANTS + 5 + MANIFEST_ARGS_BYTES / 8 +
                2 * MANIFEST_MAX_ARGS + 8 <= 512, "CapSet fits one page");
 
+/* A binary of the manifest, read once at validation. */
+struct manifest_binary {
+    struct capnp_text name;
+    struct capnp_data elf;
+};
+
+/*
+ * The traversal budget.  Validation first walks the whole message once
+ * under 4 words per word of message (+1,024): this refuses aliased or
+ * cyclic pointers (the only way to make a reader's work grow faster than
+ * the message).  Every later walk (the semantic checks, one spawn) starts
+ * again with that budget plus MANIFEST_LOOKUP_WORDS, the most its name
+ * lookups can read (each of up to 64 services x 32 grants compared with up
+ * to 64 service and 32 grant or export names of at most 4 words, + 2 for
+ * the pointers).  Binary data, the only large objects, are read exactly
+ * once, at validation, into `bins`: how many services share a binary does
+ * not matter.
+ */
+#define MANIFEST_LOOKUP_WORDS \
+    ((uint64_t)MANIFEST_MAX_SERVICES * MANIFEST_MAX_GRANTS * \
+     (MANIFEST_MAX_SERVICES + 2 * MANIFEST_MAX_GRANTS) * 6)
+
 struct manifest {
     struct capnp_msg msg;
     capos_system_manifest_r root;
     size_t len;
-    uint64_t traversal;     /* the budget each use starts with */
+    uint64_t traversal;     /* the budget each walk starts with */
+    uint32_t nbins;
+    struct manifest_binary bins[MANIFEST_MAX_BINARIES];
 };
 
 /* Restore the traversal budget before a new walk of a validated manifest
- * (each spawn reads binaries again; the budget guards one walk). */
+ * (the budget guards one walk). */
 static inline void manifest_rewind(struct manifest *m)
 {
     m->msg.traversal_left = m->traversal;
@@ -50,7 +76,8 @@ static inline void manifest_rewind(struct manifest *m)
 err_t manifest_open(struct manifest *m, const void *buf, size_t len,
                     char *why, size_t n);
 
-/* The ELF of binary `name`; false if absent. */
+/* The ELF of binary `name` (from the copy made at validation, no read of
+ * the message); false if absent. */
 bool manifest_binary(struct manifest *m, struct capnp_text name,
                      struct capnp_data *elf);
 

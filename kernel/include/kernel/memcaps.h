@@ -87,7 +87,14 @@ err_t memobj_create_device(uint64_t pa, uint64_t pages, struct memobj **out)
 
 /* ---- frame ledger and region list (vmregion.c) ---- */
 
-/* Charge n frames to p's ledger; QUOTA if that exceeds p->quota.frames. */
+/* Charge the page tables a mapping of `size` bytes may add (at most) to
+ * p; *before records p's table count.  QUOTA. */
+err_t vmr_charge_tables(struct process *p, uint64_t size, uint64_t *before)
+    __attribute__((warn_unused_result));
+/* After that mapping (done or failed): the tables it added stay charged
+ * (until exit), the rest of the charge is refunded. */
+void vmr_settle_tables(struct process *p, uint64_t size, uint64_t before);
+/* Charge n frames to p's quota (kernel/proc/quota.c); QUOTA. */
 err_t memcap_charge(struct process *p, uint64_t n)
     __attribute__((warn_unused_result));
 /* Give n frames back to p's ledger (lock-free; safe in destroy hooks). */

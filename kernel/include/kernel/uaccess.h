@@ -22,3 +22,10 @@ err_t copy_from_user(void *dst, uint64_t usrc, size_t n)
     __attribute__((warn_unused_result));
 err_t copy_to_user(uint64_t udst, const void *src, size_t n)
     __attribute__((warn_unused_result));
+
+/* ERR_FAULT unless every page of [addr, addr + len) of the current
+ * address space is present and user-writable: one byte of each page is
+ * read and written back (one CPU runs, with interrupts off: no one sees
+ * it; an SMP kernel must walk the page tables instead).  ERR_OK for len 0. */
+err_t probe_user_writable(uint64_t addr, size_t len)
+    __attribute__((warn_unused_result));

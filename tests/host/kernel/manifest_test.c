@@ -3,13 +3,14 @@
  * with the generated builders, each broken in one way, must be refused
  * with the exact error and a message naming what is wrong.
  */
+#include <stdio.h>
 #include <string.h>
 #include <capos.capnp.h>
 #include <common/string.h>
 #include <common/test.h>
 #include <kernel/manifest.h>
 
-static uint64_t arena[2048];
+static uint64_t arena[8192];
 static uint8_t out[sizeof arena + 64] __attribute__((aligned(8)));
 static char why[200];
 static bool avail_all(uint32_t k) { (void)k; return true; }
@@ -24,7 +25,7 @@ static size_t build(void (*mutate)(capos_cap_grant_b g))
 {
     struct capnp_builder b;
     size_t n = 0;
-    capnp_builder_init(&b, arena, 2048);
+    capnp_builder_init(&b, arena, 8192);
     capos_system_manifest_b m = capos_system_manifest_init_root(&b);
     capos_system_manifest_set_schema_version(m, 1);
     capos_binary_b bin = capos_binary_blist_at(capos_system_manifest_init_binaries(m, 1), 0);
@@ -151,4 +152,84 @@ TEST(manifest_checks_args)
             EXPECT_TRUE(strstr(why, cases[i].why) != NULL);
     }
     entry_mutate = NULL;
+}
+
+/* A manifest: binary "init" and binary "svc" (elf_len bytes), init and
+ * nsvc services all running "svc"; with `alias`, the data of every binary
+ * after the first points at the first one's. */
+static size_t build_shared(uint32_t nsvc, uint32_t elf_len, uint32_t nbins,
+                           bool alias)
+{
+    static uint8_t elf[16384];
+    struct capnp_builder b;
+    size_t n = 0;
+    capnp_builder_init(&b, arena, 8192);
+    capos_system_manifest_b m = capos_system_manifest_init_root(&b);
+    capos_system_manifest_set_schema_version(m, 1);
+    capos_binary_blist bl = capos_system_manifest_init_binaries(m, nbins);
+    for (uint32_t i = 0; i < nbins; i++) {
+        char name[16];
+        capos_binary_b bin = capos_binary_blist_at(bl, i);
+        snprintf(name, sizeof name, "b%u", i);
+        capos_binary_set_name(bin, i ? name : "svc", i ? strlen(name) : 3);
+        capos_binary_set_data(bin, elf, i ? 1 : elf_len);
+    }
+    capos_init_config_b ic = capos_system_manifest_init_init_config(m);
+    capos_service_entry_b init = capos_init_config_init_init(ic);
+    capos_service_entry_set_name(init, "init", 4);
+    capos_service_entry_set_binary(init, "svc", 3);
+    capos_service_entry_blist sl = capos_init_config_init_services(ic, nsvc);
+    for (uint32_t i = 0; i < nsvc; i++) {
+        char name[16];
+        capos_service_entry_b e = capos_service_entry_blist_at(sl, i);
+        snprintf(name, sizeof name, "svc%u", i);
+        capos_service_entry_set_name(e, name, strlen(name));
+        capos_service_entry_set_binary(e, "svc", 3);
+        set_args(e, 2, 8, 'a');
+    }
+    capos_kernel_params_set_timer_hz(capos_system_manifest_init_kernel_params(m), 100);
+    capnp_builder_serialize(&b, out, sizeof out, &n);
+    if (!alias)
+        return n;
+    /* Re-point binary i's data pointer (pointer 1) at binary 0's data. */
+    struct capnp_msg msg;
+    struct capnp_read_opts o = {.traversal_limit = 1u << 30};
+    if (capnp_msg_init(&msg, out, n, &o) != CAPNP_OK)
+        return 0;
+    capos_binary_rlist rl =
+        capos_system_manifest_get_binaries(capos_system_manifest_read_root(&msg));
+    uint64_t *p0 = (uint64_t *)capos_binary_rlist_get(rl, 0).s.ptrs + 1;
+    uint64_t *target = p0 + 1 + (int32_t)(uint32_t)*p0 / 4;
+    for (uint32_t i = 1; i < nbins; i++) {
+        uint64_t *pi = (uint64_t *)capos_binary_rlist_get(rl, i).s.ptrs + 1;
+        int64_t off = target - (pi + 1);
+        *pi = (*p0 & ~0xffffffffull) | ((uint32_t)(off * 4) | 1);
+    }
+    return n;
+}
+
+TEST(manifest_services_share_a_binary)
+{
+    struct manifest m;
+    manifest_kernel_cap_available = avail_all;
+    size_t n = build_shared(MANIFEST_MAX_SERVICES, 16384, 1, false);
+    ASSERT_EQ(manifest_open(&m, out, n, why, sizeof why), ERR_OK);
+    struct capnp_data elf;
+    struct capnp_text name = {"svc", 3};
+    for (uint32_t i = 0; i < 200; i++) {
+        manifest_rewind(&m);
+        EXPECT_TRUE(manifest_binary(&m, name, &elf));
+    }
+    EXPECT_EQ(elf.len, 16384);
+    EXPECT_EQ(capnp_msg_error(&m.msg), CAPNP_OK);
+}
+
+TEST(manifest_over_budget_names_the_budget)
+{
+    struct manifest m;
+    manifest_kernel_cap_available = avail_all;
+    size_t n = build_shared(1, 16384, MANIFEST_MAX_BINARIES, true);
+    EXPECT_EQ(manifest_open(&m, out, n, why, sizeof why), ERR_RANGE);
+    EXPECT_TRUE(strstr(why, "reads over") != NULL);
+    EXPECT_TRUE(strstr(why, "aliased or cyclic pointers") != NULL);
 }

@@ -107,11 +107,18 @@ static int ph_pid(void *ctx, capos_process_handle_pid_params_r p,
     return ERR_OK;
 }
 
+static int ph_kill(void *ctx, capos_process_handle_kill_params_r p,
+                   capos_process_handle_kill_results_b r)
+{
+    (void)ctx; (void)p; (void)r;
+    return ERR_OK;
+}
+
 static const capos_console_server_t con_srv = {con_write, con_line};
 static const capos_timer_server_t tm_srv = {tm_now, tm_sleep};
 static const capos_boot_package_server_t bp_srv = {bp_size, bp_read};
 static const capos_capability_manager_server_t cm_srv = {cm_list};
-static const capos_process_handle_server_t ph_srv = {ph_wait, ph_pid};
+static const capos_process_handle_server_t ph_srv = {ph_wait, ph_pid, ph_kill};
 
 /* Run the method on the object named by cap_id. */
 static int dispatch(uint32_t cap, uint16_t m, struct capnp_msg *params,

@@ -39,3 +39,21 @@ err_t capos_spawner_spawn_args(uint32_t spawner, const char *name,
                                const struct capos_spawn_grant *grants,
                                uint32_t n, const char *const *args,
                                uint32_t nargs, uint32_t *handle);
+
+/* The child's quota (ProcessSpawner.spawn's Quota): frames, processes
+ * and threads are carved out of the caller's; a 0 field takes the
+ * kernel's default for a child (docs/capabilities.md, "Quotas"). */
+struct capos_quota {
+    uint64_t frames;
+    uint32_t cap_slots, processes, threads, waits;
+};
+
+/* capos_spawner_spawn_args with the child's quota q (NULL: defaults).
+ * The kernel refuses a quota field over its limit (RANGE: capSlots over
+ * 256, waits over 64) or one the caller's own cannot hold (QUOTA). */
+err_t capos_spawner_spawn_quota(uint32_t spawner, const char *name,
+                                const char *binary,
+                                const struct capos_spawn_grant *grants,
+                                uint32_t n, const char *const *args,
+                                uint32_t nargs, const struct capos_quota *q,
+                                uint32_t *handle);
