@@ -3,7 +3,7 @@
 #
 # Called first by `make run`, `make test` and .ci/run.  As root it installs
 # what is missing with apt-get; otherwise it prints the exact command and
-# stops.  The list and the reasons are in docs/toolchain.md.  It also makes
+# stops.  This list is the one place the Debian packages are named.  It also makes
 # Debian's source packages reachable (a deb-src line for bookworm main), for
 # the third-party code tools/debsrc.sh unpacks (musl, Lua; docs/posix.md).
 set -eu

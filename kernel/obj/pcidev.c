@@ -15,7 +15,6 @@
 #include <arch/layout.h>
 #include <arch/paging.h>
 #include <arch/pci.h>
-#include <common/string.h>
 #include <kernel/cap_table.h>
 #include <kernel/devices.h>
 #include <kernel/kmem.h>
