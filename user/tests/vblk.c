@@ -2,7 +2,7 @@
  * vblk.c - DEV0002: the virtio-blk driver (user/drivers/virtio_blk.c) on
  * the test disk: bring-up, a pattern written and read back across the
  * whole disk in batches of 8 requests in flight, completion by interrupt
- * (Interrupt.stats counts them), flush, and each refused request with its
+ * (Interrupt.stats counts them: at least one), flush, and each refused request with its
  * own error (RANGE past the end, INVAL for 0 or too many sectors).
  */
 #include "../drivers/devcall.h"
@@ -86,8 +86,12 @@ int main(void)
     uint64_t delivered = 0;
     bool masked = false;
     CHECK_EQ(irq_stats(b.irq, &delivered, &masked), ERR_OK);
-    CHECK(delivered >= 2);
-    CHECK(b.interrupts >= 2);
+    /* At least one completion came by interrupt.  Not more: QEMU may
+     * finish a whole batch before the driver looks, and then the driver
+     * reaps without waiting (the entry stays masked, the next interrupt
+     * pending), so the count depends on timing. */
+    CHECK(delivered >= 1);
+    CHECK(b.interrupts >= 1);
     printf("DEV0002: %llu sectors, %llu interrupts\n",
            (unsigned long long)b.sectors, (unsigned long long)delivered);
     refused(&b);
