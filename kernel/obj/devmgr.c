@@ -69,7 +69,6 @@ static int dm_list(void *ctx, capos_device_manager_list_params_r params,
 static int dm_open(void *ctx, capos_device_manager_open_params_r params,
                    capos_device_manager_open_results_b results)
 {
-    (void)results;
     struct call_ctx *c = ctx;
     uint16_t vendor = capos_device_manager_open_params_get_vendor_id(params);
     uint16_t device = capos_device_manager_open_params_get_device_id(params);
@@ -83,6 +82,7 @@ static int dm_open(void *ctx, capos_device_manager_open_params_r params,
         if (r)
             return call_fail(c, r, r == ERR_BUSY ? "the device is open"
                                                  : "no memory for the device");
+        capos_device_manager_open_results_set_device(results, 0);
         c->result_obj = &d->obj;
         c->result_iface = CAPOS_PCI_DEVICE_INTERFACE_ID;
         c->result_flags = CAP_F_TRANSFERABLE;

@@ -151,11 +151,11 @@ static int nf_create(void *ctx, capos_notification_factory_create_params_r param
                      capos_notification_factory_create_results_b results)
 {
     (void)params;
-    (void)results;
     struct call_ctx *c = ctx;
     struct notification *n = notification_create();
     if (!n)
         return call_fail(c, ERR_NOMEM, "no memory for the notification");
+    capos_notification_factory_create_results_set_notification(results, 0);
     c->result_obj = &n->obj;
     c->result_iface = CAPOS_NOTIFICATION_INTERFACE_ID;
     c->result_flags = CAP_F_TRANSFERABLE;

@@ -197,7 +197,6 @@ static int pd_config_write(void *ctx, capos_pci_device_config_write_params_r par
 static int pd_bar(void *ctx, capos_pci_device_bar_params_r params,
                   capos_pci_device_bar_results_b results)
 {
-    (void)results;
     struct call_ctx *c = ctx;
     const struct pci_func *pf = ((struct pcidev *)c->target)->fn;
     uint8_t i = capos_pci_device_bar_params_get_index(params);
@@ -217,6 +216,7 @@ static int pd_bar(void *ctx, capos_pci_device_bar_params_r params,
     struct memobj *mo;
     if (memobj_create_device(b->base, b->size / PAGE_SIZE, &mo))
         return call_fail(c, ERR_NOMEM, "no memory for the object");
+    capos_pci_device_bar_results_set_mmio(results, 0);
     c->result_obj = &mo->obj;
     c->result_iface = CAPOS_MEMORY_OBJECT_INTERFACE_ID;
     c->result_flags = CAP_F_TRANSFERABLE;
@@ -226,7 +226,6 @@ static int pd_bar(void *ctx, capos_pci_device_bar_params_r params,
 static int pd_interrupt(void *ctx, capos_pci_device_interrupt_params_r params,
                         capos_pci_device_interrupt_results_b results)
 {
-    (void)results;
     struct call_ctx *c = ctx;
     struct pcidev *d = (struct pcidev *)c->target;
     uint16_t entry = capos_pci_device_interrupt_params_get_entry(params);
@@ -247,6 +246,7 @@ static int pd_interrupt(void *ctx, capos_pci_device_interrupt_params_r params,
         return call_fail(c, r, r == ERR_BUSY ? "entry already routed"
                                : r == ERR_FULL ? "no free interrupt vector"
                                                : "cannot route the interrupt");
+    capos_pci_device_interrupt_results_set_irq(results, 0);
     c->result_obj = (struct kobj *)irq;
     c->result_iface = CAPOS_INTERRUPT_INTERFACE_ID;
     c->result_flags = CAP_F_TRANSFERABLE;
@@ -280,6 +280,7 @@ static int pd_dma_alloc(void *ctx, capos_pci_device_dma_alloc_params_r params,
         return call_fail(c, ERR_RANGE, "more than 64 DMA allocations");
     }
     capos_pci_device_dma_alloc_results_set_device_addr(results, mo->pa);
+    capos_pci_device_dma_alloc_results_set_memory(results, 0);
     c->result_obj = &mo->obj;
     c->result_iface = CAPOS_MEMORY_OBJECT_INTERFACE_ID;
     c->result_flags = CAP_F_TRANSFERABLE;

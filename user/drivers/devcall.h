@@ -2,10 +2,10 @@
  * devcall.h - client calls for the device capabilities (DeviceManager,
  * PciDevice, Interrupt, Notification) used by drivers and their tests.
  *
- * Each function frames its params with the generated builders, makes one
- * synchronous CALL and opens the results; it returns the capOS error
- * (cqe.aux for exceptions).  Hand-written until the generated typed
- * clients of the typed-clients issue replace them.
+ * Thin CapId-based wrappers over the generated typed clients
+ * (capos.capnp.rpc.h), returning the capOS error.  dev_interrupt and
+ * dc_call stay raw: the tests use them to send what a typed client
+ * cannot (no capability, a capability of the wrong interface).
  */
 #pragma once
 
@@ -53,53 +53,33 @@ static inline uint32_t dc_cap(const struct devcall *dc)
 static inline err_t dev_open(uint32_t mgr, uint16_t vendor, uint16_t device,
                              uint32_t index, uint32_t *dev)
 {
-    struct devcall dc;
-    capos_device_manager_open_params_b p =
-        capos_device_manager_open_params_init_root(dc_begin(&dc));
-    capos_device_manager_open_params_set_vendor_id(p, vendor);
-    capos_device_manager_open_params_set_device_id(p, device);
-    capos_device_manager_open_params_set_index(p, index);
-    err_t e = dc_call(&dc, mgr, CAPOS_DEVICE_MANAGER_METHOD_OPEN, NULL, 0);
-    if (!e)
-        *dev = dc_cap(&dc);
+    struct capos_pci_device d = {0};
+    err_t e = capos_device_manager_open(CAPOS_HANDLE(capos_device_manager, mgr),
+                                        vendor, device, index, &d, NULL);
+    *dev = d.cap;
     return e;
 }
 
 static inline err_t dev_cfg_read(uint32_t dev, uint16_t off, uint8_t width,
                                  uint32_t *v)
 {
-    struct devcall dc;
-    capos_pci_device_config_read_params_b p =
-        capos_pci_device_config_read_params_init_root(dc_begin(&dc));
-    capos_pci_device_config_read_params_set_offset(p, off);
-    capos_pci_device_config_read_params_set_width(p, width);
-    err_t e = dc_call(&dc, dev, CAPOS_PCI_DEVICE_METHOD_CONFIG_READ, NULL, 0);
-    if (!e)
-        *v = capos_pci_device_config_read_results_get_value(
-            capos_pci_device_config_read_results_read_root(&dc.res));
-    return e;
+    return capos_pci_device_config_read(CAPOS_HANDLE(capos_pci_device, dev),
+                                        off, width, v, NULL);
 }
 
 static inline err_t dev_cfg_write(uint32_t dev, uint16_t off, uint8_t width,
                                   uint32_t v)
 {
-    struct devcall dc;
-    capos_pci_device_config_write_params_b p =
-        capos_pci_device_config_write_params_init_root(dc_begin(&dc));
-    capos_pci_device_config_write_params_set_offset(p, off);
-    capos_pci_device_config_write_params_set_width(p, width);
-    capos_pci_device_config_write_params_set_value(p, v);
-    return dc_call(&dc, dev, CAPOS_PCI_DEVICE_METHOD_CONFIG_WRITE, NULL, 0);
+    return capos_pci_device_config_write(CAPOS_HANDLE(capos_pci_device, dev),
+                                         off, width, v, NULL);
 }
 
 static inline err_t dev_bar(uint32_t dev, uint8_t index, uint32_t *mo)
 {
-    struct devcall dc;
-    capos_pci_device_bar_params_set_index(
-        capos_pci_device_bar_params_init_root(dc_begin(&dc)), index);
-    err_t e = dc_call(&dc, dev, CAPOS_PCI_DEVICE_METHOD_BAR, NULL, 0);
-    if (!e)
-        *mo = dc_cap(&dc);
+    struct capos_memory_object m = {0};
+    err_t e = capos_pci_device_bar(CAPOS_HANDLE(capos_pci_device, dev), index,
+                                   &m, NULL);
+    *mo = m.cap;
     return e;
 }
 
@@ -123,65 +103,40 @@ static inline err_t dev_interrupt(uint32_t dev, uint16_t entry, uint32_t n,
 static inline err_t dev_dma_alloc(uint32_t dev, uint32_t pages, uint32_t *mo,
                                   uint64_t *dev_addr)
 {
-    struct devcall dc;
-    capos_pci_device_dma_alloc_params_set_pages(
-        capos_pci_device_dma_alloc_params_init_root(dc_begin(&dc)), pages);
-    err_t e = dc_call(&dc, dev, CAPOS_PCI_DEVICE_METHOD_DMA_ALLOC, NULL, 0);
-    if (!e) {
-        *mo = dc_cap(&dc);
-        *dev_addr = capos_pci_device_dma_alloc_results_get_device_addr(
-            capos_pci_device_dma_alloc_results_read_root(&dc.res));
-    }
+    struct capos_memory_object m = {0};
+    err_t e = capos_pci_device_dma_alloc(CAPOS_HANDLE(capos_pci_device, dev),
+                                         pages, &m, dev_addr, NULL);
+    *mo = m.cap;
     return e;
 }
 
 static inline err_t dev_reset(uint32_t dev)
 {
-    struct devcall dc;
-    capos_pci_device_reset_params_init_root(dc_begin(&dc));
-    return dc_call(&dc, dev, CAPOS_PCI_DEVICE_METHOD_RESET, NULL, 0);
+    return capos_pci_device_reset(CAPOS_HANDLE(capos_pci_device, dev), NULL);
 }
 
 static inline err_t irq_ack(uint32_t irq)
 {
-    struct devcall dc;
-    capos_interrupt_ack_params_init_root(dc_begin(&dc));
-    return dc_call(&dc, irq, CAPOS_INTERRUPT_METHOD_ACK, NULL, 0);
+    return capos_interrupt_ack(CAPOS_HANDLE(capos_interrupt, irq), NULL);
 }
 
 static inline err_t irq_stats(uint32_t irq, uint64_t *delivered, bool *masked)
 {
-    struct devcall dc;
-    capos_interrupt_stats_params_init_root(dc_begin(&dc));
-    err_t e = dc_call(&dc, irq, CAPOS_INTERRUPT_METHOD_STATS, NULL, 0);
-    if (!e) {
-        capos_interrupt_stats_results_r r =
-            capos_interrupt_stats_results_read_root(&dc.res);
-        *delivered = capos_interrupt_stats_results_get_delivered(r);
-        *masked = capos_interrupt_stats_results_get_masked(r);
-    }
-    return e;
+    return capos_interrupt_stats(CAPOS_HANDLE(capos_interrupt, irq), delivered,
+                                 masked, NULL);
 }
 
 static inline err_t notif_create(uint32_t factory, uint32_t *n)
 {
-    struct devcall dc;
-    capos_notification_factory_create_params_init_root(dc_begin(&dc));
-    err_t e = dc_call(&dc, factory, CAPOS_NOTIFICATION_FACTORY_METHOD_CREATE,
-                      NULL, 0);
-    if (!e)
-        *n = dc_cap(&dc);
+    struct capos_notification h = {0};
+    err_t e = capos_notification_factory_create(
+        CAPOS_HANDLE(capos_notification_factory, factory), &h, NULL);
+    *n = h.cap;
     return e;
 }
 
 static inline err_t notif_wait(uint32_t n, uint64_t timeout_ns, uint64_t *bits)
 {
-    struct devcall dc;
-    capos_notification_wait_params_set_timeout_ns(
-        capos_notification_wait_params_init_root(dc_begin(&dc)), timeout_ns);
-    err_t e = dc_call(&dc, n, CAPOS_NOTIFICATION_METHOD_WAIT, NULL, 0);
-    if (!e)
-        *bits = capos_notification_wait_results_get_bits(
-            capos_notification_wait_results_read_root(&dc.res));
-    return e;
+    return capos_notification_wait(CAPOS_HANDLE(capos_notification, n),
+                                   timeout_ns, bits, NULL);
 }
